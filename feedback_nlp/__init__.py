@@ -1,0 +1,88 @@
+"""feedback_nlp — Chinese customer-feedback analysis: sentiment, topics, co-occurrence, volume forecasts.
+
+>>> import feedback_nlp as fn
+>>> r = fn.classify("快递三天才到，客服态度还很差")
+>>> r.sentiment.label
+'negative'
+
+Importing is cheap: the default model loads on the first call, once, thread-safe.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._validation import ErrorPolicy
+from .classifier import FeedbackClassifier
+from .normalize import normalize
+from .registry import available_models, default_classifier, load
+from .results import Classification, Sentiment, TopicHit
+from .sentiment import SentimentModel
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "__version__",
+    "classify",
+    "classify_batch",
+    "classify_frame",
+    "score_sentiment",
+    "load",
+    "available_models",
+    "FeedbackClassifier",
+    "SentimentModel",
+    "Classification",
+    "Sentiment",
+    "TopicHit",
+    "normalize",
+]
+
+
+def classify(text: str) -> Classification:
+    """Classify one text with the default model.
+
+    >>> classify("不算太差").sentiment.label in ("neutral", "positive")
+    True
+    """
+    return default_classifier().classify(text)
+
+
+def classify_batch(
+    texts: Any, batch_size: int = 1024, progress: bool = False, errors: ErrorPolicy = "raise"
+) -> list[Classification]:
+    """Classify many texts with the default model (same order and length as ``texts``).
+
+    >>> [r.sentiment.label for r in classify_batch(["很满意", "太差了"])]
+    ['positive', 'negative']
+    """
+    return default_classifier().classify_batch(texts, batch_size=batch_size, progress=progress, errors=errors)
+
+
+def score_sentiment(text: str) -> Sentiment:
+    """Sentiment of one text with the default model.
+
+    >>> score_sentiment("非常满意").score > 0
+    True
+    """
+    return default_classifier().score_sentiment(text)
+
+
+def classify_frame(
+    df: pd.DataFrame,
+    text_col: str = "text",
+    batch_size: int = 1024,
+    progress: bool = False,
+    errors: ErrorPolicy = "raise",
+) -> pd.DataFrame:
+    """A copy of ``df`` with sentiment (and topic) columns added, using the default model.
+
+    >>> import pandas as pd
+    >>> classify_frame(pd.DataFrame({"text": ["太差了"]}))["sentiment_label"].tolist()
+    ['negative']
+    """
+    return default_classifier().classify_frame(
+        df, text_col=text_col, batch_size=batch_size, progress=progress, errors=errors
+    )

@@ -1,0 +1,61 @@
+"""Input checks shared by every public entry point: clear, typed errors at the boundary."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable
+from typing import Any, Literal
+
+__all__ = ["check_text", "check_texts", "ErrorPolicy"]
+
+ErrorPolicy = Literal["raise", "neutral"]
+
+
+def check_text(text: Any) -> str:
+    """Return ``text`` if it is a ``str``; raise a TypeError that says what to pass otherwise."""
+    if isinstance(text, str):
+        return text
+    if isinstance(text, (bytes, bytearray)):
+        raise TypeError("classify() takes str, got bytes: decode it first, e.g. data.decode('utf-8') or 'gb18030'")
+    if isinstance(text, (list, tuple)):
+        raise TypeError("classify() takes one str; use classify_batch() for a list of texts")
+    raise TypeError(f"classify() takes a str, got {type(text).__name__}")
+
+
+def _is_missing(v: Any) -> bool:
+    if v is None or type(v).__name__ in ("NAType", "NaTType"):
+        return True
+    return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isnan(float(v))
+
+
+def check_texts(texts: Any, errors: ErrorPolicy = "raise") -> tuple[list[str], list[int]]:
+    """Validate a batch: returns (texts, indexes of missing rows replaced by "").
+
+    Accepts lists, tuples, numpy arrays, pandas Series and other iterables of str. Missing values (None, NaN,
+    pandas.NA) raise a ValueError naming the row unless ``errors="neutral"``; other non-str values raise TypeError.
+    """
+    if errors not in ("raise", "neutral"):
+        raise ValueError("errors must be 'raise' or 'neutral'")
+    if isinstance(texts, (str, bytes)):
+        raise TypeError("classify_batch() takes a list of texts; use classify() for one str")
+    if not isinstance(texts, Iterable):
+        raise TypeError(f"classify_batch() takes a list/tuple/array/Series of str, got {type(texts).__name__}")
+    items = texts.tolist() if hasattr(texts, "tolist") else list(texts)
+    out: list[str] = []
+    missing: list[int] = []
+    for i, v in enumerate(items):
+        if isinstance(v, str):
+            out.append(v)
+        elif _is_missing(v):
+            if errors == "raise":
+                raise ValueError(
+                    f"row {i} is missing (None/NaN); drop or fill it, or pass errors='neutral' to score it neutral"
+                )
+            missing.append(i)
+            out.append("")
+        elif isinstance(v, (bytes, bytearray)):
+            raise TypeError(f"row {i} is bytes: decode the texts first (e.g. .decode('utf-8'))")
+        else:
+            raise TypeError(f"row {i} is {type(v).__name__}, not str")
+    return out, missing

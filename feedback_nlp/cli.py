@@ -1,0 +1,170 @@
+"""Command line: ``feedback-nlp classify | train | evaluate`` (``--help`` on each).
+
+    feedback-nlp classify "快递三天才到，客服态度还很差" "房间很干净"
+    feedback-nlp classify --input tickets.csv --output scored.csv --text-col text
+    feedback-nlp train --data my_labels.jsonl --out my_model --holdout 0.2
+    feedback-nlp evaluate --data my_labels.csv --model my_model
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = ["main"]
+
+
+def _write_table(df: Any, path: Path) -> None:
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".json"):
+        df.to_json(path, orient="records", lines=True, force_ascii=False)
+    elif suffix == ".parquet":
+        df.to_parquet(path)
+    elif suffix in (".csv", ".tsv"):
+        df.to_csv(path, index=False, sep="\t" if suffix == ".tsv" else ",")
+    else:
+        raise ValueError(f"{path}: unknown output type {suffix!r}; use .csv, .tsv, .jsonl or .parquet")
+
+
+def _cmd_classify(args: argparse.Namespace) -> int:
+    from .registry import load
+    from .training import read_table
+
+    clf = load(args.model)
+    if args.input:
+        df = read_table(args.input, [args.text_col], encoding=args.encoding)
+        out = clf.classify_frame(
+            df, text_col=args.text_col, batch_size=args.batch_size, progress=not args.no_progress, errors=args.errors
+        )
+        out["topics"] = [list(t) for t in out["topics"]]
+        if args.output:
+            _write_table(out, Path(args.output))
+            print(f"wrote {len(out)} rows to {args.output}", file=sys.stderr)
+        else:
+            sys.stdout.write(out.to_json(orient="records", lines=True, force_ascii=False))
+        return 0
+    texts = args.texts if args.texts else [line.rstrip("\n") for line in sys.stdin]
+    if not texts:
+        print("nothing to classify: pass texts, --input FILE, or lines on standard input", file=sys.stderr)
+        return 2
+    for r in clf.classify_batch(texts, batch_size=args.batch_size, errors=args.errors):
+        print(json.dumps(r.to_dict(), ensure_ascii=False))
+    return 0
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from . import __version__
+    from .training import evaluate_sentiment, read_table, train_sentiment
+
+    if args.task != "sentiment":
+        print(f"task {args.task!r} is not available in this version; use --task sentiment", file=sys.stderr)
+        return 2
+    cols = [args.text_col, args.label_col] + ([args.group_col] if args.group_col else [])
+    df = read_table(args.data, cols, encoding=args.encoding)
+    df = df.dropna(subset=[args.text_col, args.label_col])
+    params: dict[str, Any] = {"C": args.C, "neutral_threshold": args.neutral_threshold, "random_state": args.seed}
+    metrics: dict[str, Any] = {}
+    if args.holdout > 0:
+        from sklearn.model_selection import train_test_split
+
+        train, test = train_test_split(df, test_size=args.holdout, random_state=args.seed)
+        clf = train_sentiment(train[args.text_col].tolist(), train[args.label_col].tolist(), **params)
+        groups = test[args.group_col].tolist() if args.group_col else None
+        metrics["holdout"] = evaluate_sentiment(clf, test[args.text_col].tolist(), test[args.label_col].tolist(),
+                                                groups)
+        print(json.dumps(metrics, ensure_ascii=False, indent=2))
+    clf = train_sentiment(df[args.text_col].tolist(), df[args.label_col].tolist(), **params)
+    clf.meta = {
+        "name": Path(args.out).name,
+        "version": args.version,
+        "description": f"sentiment model trained on {Path(args.data).name}",
+        "training": {"data": str(args.data), "rows": len(df), "params": clf.sentiment.get_config(),
+                     "date": date.today().isoformat(), "feedback_nlp_version": __version__,
+                     "command": " ".join(["feedback-nlp", *sys.argv[1:]])},
+        "metrics": metrics,
+    }
+    clf.save(args.out)
+    print(f"saved model to {args.out}; load it with feedback_nlp.load({str(args.out)!r})", file=sys.stderr)
+    return 0
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from .registry import load
+    from .training import evaluate_sentiment, read_table
+
+    cols = [args.text_col, args.label_col] + ([args.group_col] if args.group_col else [])
+    df = read_table(args.data, cols, encoding=args.encoding)
+    n_missing = int(df[[args.text_col, args.label_col]].isna().any(axis=1).sum())
+    if n_missing:
+        print(f"skipping {n_missing} rows with a missing text or label", file=sys.stderr)
+        df = df.dropna(subset=[args.text_col, args.label_col])
+    groups = df[args.group_col].tolist() if args.group_col else None
+    m = evaluate_sentiment(load(args.model), df[args.text_col].tolist(), df[args.label_col].tolist(), groups)
+    print(json.dumps(m, ensure_ascii=False, indent=2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="feedback-nlp", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    from . import __version__
+
+    p.add_argument("--version", action="version", version=f"feedback-nlp {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    c = sub.add_parser("classify", help="classify texts (arguments, stdin lines, or a CSV/JSONL/Parquet file)")
+    c.add_argument("texts", nargs="*", help="texts to classify; one JSON line is printed per text")
+    c.add_argument("--input", "-i", help="file with a text column (.csv .tsv .jsonl .parquet)")
+    c.add_argument("--output", "-o", help="output file (.csv .tsv .jsonl .parquet); JSON lines on stdout if absent")
+    c.add_argument("--text-col", default="text")
+    c.add_argument("--model", "-m", default="default", help="shipped model name or model directory")
+    c.add_argument("--batch-size", type=int, default=1024)
+    c.add_argument("--errors", choices=["raise", "neutral"], default="raise",
+                   help="missing texts: stop with an error naming the row (raise) or score them neutral")
+    c.add_argument("--encoding", default="utf-8", help="input file encoding (e.g. gb18030)")
+    c.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    c.set_defaults(func=_cmd_classify)
+
+    t = sub.add_parser("train", help="train a model on a labelled file and save it to a directory")
+    t.add_argument("--data", required=True, help="labelled file (.csv .tsv .jsonl .parquet)")
+    t.add_argument("--out", required=True, help="model directory to write")
+    t.add_argument("--task", default="sentiment", help="what to train (sentiment)")
+    t.add_argument("--text-col", default="text")
+    t.add_argument("--label-col", default="label", help="1/0 or positive/negative(/neutral) labels")
+    t.add_argument("--group-col", help="column to break held-out accuracy down by (e.g. source)")
+    t.add_argument("--holdout", type=float, default=0.0, help="fraction held out to report metrics (e.g. 0.2)")
+    t.add_argument("--C", type=float, default=8.0, help="inverse regularisation strength")
+    t.add_argument("--neutral-threshold", type=float, default=0.3, help="|score| below this is neutral")
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--version", default="0.1.0", help="version written to the model card")
+    t.add_argument("--encoding", default="utf-8")
+    t.set_defaults(func=_cmd_train)
+
+    e = sub.add_parser("evaluate", help="metrics of a model on a labelled file")
+    e.add_argument("--data", required=True)
+    e.add_argument("--model", "-m", default="default")
+    e.add_argument("--text-col", default="text")
+    e.add_argument("--label-col", default="label")
+    e.add_argument("--group-col", help="column to break accuracy down by")
+    e.add_argument("--encoding", default="utf-8")
+    e.set_defaults(func=_cmd_evaluate)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (FileNotFoundError, KeyError, ValueError, TypeError) as e:
+        print(f"feedback-nlp {args.command}: error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""Reading labelled files, training and evaluating models (used by the CLI and ``scripts/``).
+
+Files are read with Hugging Face ``datasets`` (CSV, JSON Lines, Parquet), so users' own exports work as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .classifier import FeedbackClassifier
+from .sentiment import SentimentModel, binary_labels
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["read_table", "train_sentiment", "evaluate_sentiment", "expected_calibration_error"]
+
+_BUILDERS = {".csv": "csv", ".tsv": "csv", ".json": "json", ".jsonl": "json", ".parquet": "parquet"}
+
+
+def read_table(path: str | Path, columns: Sequence[str] = (), encoding: str = "utf-8") -> pd.DataFrame:
+    """Read a CSV / TSV / JSONL / Parquet file into a DataFrame (via ``datasets``), checking ``columns`` exist.
+
+    >>> read_table("reviews.csv", ["text", "label"])  # doctest: +SKIP
+    """
+    p = Path(path)
+    if not p.exists():
+        raise FileNotFoundError(f"no such file: {p}")
+    builder = _BUILDERS.get(p.suffix.lower())
+    if builder is None:
+        raise ValueError(f"{p}: unknown file type {p.suffix!r}; use .csv, .tsv, .jsonl, .json or .parquet")
+    import datasets
+
+    kwargs: dict[str, Any] = {}
+    if builder == "csv":
+        kwargs["encoding"] = encoding
+        if p.suffix.lower() == ".tsv":
+            kwargs["sep"] = "\t"
+    datasets.disable_progress_bars()
+    try:
+        ds = datasets.load_dataset(builder, data_files=str(p), split="train", **kwargs)
+    except UnicodeDecodeError as e:
+        raise ValueError(f"{p} is not valid {encoding}: pass the file's encoding (e.g. --encoding gb18030)") from e
+    df = ds.to_pandas()
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise KeyError(f"{p} has no column(s) {missing}; its columns are {list(df.columns)}")
+    return df  # type: ignore[no-any-return]
+
+
+def train_sentiment(
+    texts: Sequence[str], labels: Sequence[Any], meta: dict[str, Any] | None = None, **params: Any
+) -> FeedbackClassifier:
+    """Train a :class:`FeedbackClassifier` whose sentiment component is a :class:`SentimentModel`.
+
+    ``params`` go to :class:`SentimentModel` (``C``, ``neutral_threshold``, ...).
+    """
+    model = SentimentModel(**params).fit(list(texts), list(labels))
+    return FeedbackClassifier(model, meta)
+
+
+def expected_calibration_error(p: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
+    """ECE of binary probabilities ``p`` against 0/1 labels ``y`` over ``bins`` equal-width bins."""
+    edges = np.linspace(0, 1, bins + 1)
+    idx = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
+    ece = 0.0
+    for b in range(bins):
+        m = idx == b
+        if m.any():
+            ece += m.mean() * abs(p[m].mean() - y[m].mean())
+    return float(ece)
+
+
+def evaluate_sentiment(
+    clf: FeedbackClassifier, texts: Sequence[str], labels: Sequence[Any], groups: Sequence[Any] | None = None
+) -> dict[str, Any]:
+    """Metrics of ``clf`` on labelled texts.
+
+    Binary labels: accuracy (the sign of the score decides; neutral predictions count by their lean), per-group
+    accuracy, ROC AUC, Brier score and ECE of ``P(positive)``. Labels with neutral rows: 3-class accuracy,
+    macro-F1 and the confusion matrix as well.
+    """
+    from sklearn.metrics import accuracy_score, brier_score_loss, confusion_matrix, f1_score, roc_auc_score
+
+    y = binary_labels(labels)
+    p = clf.sentiment.positive_probability(list(texts))
+    out: dict[str, Any] = {"n": len(y)}
+    binary = y >= 0
+    if binary.any():
+        yb, pb = y[binary], p[binary]
+        pred = (pb >= 0.5).astype(int)
+        out["accuracy"] = float(accuracy_score(yb, pred))
+        if len(set(yb.tolist())) == 2:
+            out["roc_auc"] = float(roc_auc_score(yb, pb))
+        out["brier"] = float(brier_score_loss(yb, pb))
+        out["ece"] = expected_calibration_error(pb, yb)
+        if groups is not None:
+            g = np.asarray(list(groups), dtype=object)[binary]
+            out["accuracy_by_group"] = {
+                str(k): float(accuracy_score(yb[g == k], pred[g == k])) for k in sorted(set(g.tolist()), key=str)
+            }
+    if (~binary).any():
+        names = np.array(["neutral", "negative", "positive"])  # index -1, 0, 1
+        truth = names[y + 1]
+        predicted = clf.sentiment.predict(list(texts))
+        labels3 = ["negative", "neutral", "positive"]
+        out["accuracy_3class"] = float(accuracy_score(truth, predicted))
+        out["macro_f1_3class"] = float(f1_score(truth, predicted, labels=labels3, average="macro"))
+        out["f1_3class"] = dict(
+            zip(labels3, (float(v) for v in f1_score(truth, predicted, labels=labels3, average=None)))
+        )
+        out["confusion_3class"] = {"labels": labels3, "matrix": confusion_matrix(truth, predicted, labels=labels3).tolist()}
+    return out
