@@ -25,19 +25,19 @@ if TYPE_CHECKING:  # pragma: no cover
 __version__ = "0.1.0"
 
 __all__ = [
+    "Classification",
+    "FeedbackClassifier",
+    "Sentiment",
+    "SentimentModel",
+    "TopicHit",
     "__version__",
+    "available_models",
     "classify",
     "classify_batch",
     "classify_frame",
-    "score_sentiment",
     "load",
-    "available_models",
-    "FeedbackClassifier",
-    "SentimentModel",
-    "Classification",
-    "Sentiment",
-    "TopicHit",
     "normalize",
+    "score_sentiment",
 ]
 
 

@@ -7,7 +7,7 @@ import numbers
 from collections.abc import Iterable
 from typing import Any, Literal
 
-__all__ = ["check_text", "check_texts", "ErrorPolicy"]
+__all__ = ["ErrorPolicy", "check_text", "check_texts"]
 
 ErrorPolicy = Literal["raise", "neutral"]
 

@@ -20,7 +20,7 @@ from .sentiment import SentimentModel
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["FeedbackClassifier", "MODEL_FORMAT", "EMPTY_SENTIMENT"]
+__all__ = ["EMPTY_SENTIMENT", "MODEL_FORMAT", "FeedbackClassifier"]
 
 #: Major format of model directories this version reads; a directory of another major is refused.
 MODEL_FORMAT = 1

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["rewrite_negations", "NEGATIVE_WORDS", "POSITIVE_WORDS"]
+__all__ = ["NEGATIVE_WORDS", "POSITIVE_WORDS", "rewrite_negations"]
 
 #: Words that carry negative sentiment on their own (as they appear in reviews).
 NEGATIVE_WORDS = (
@@ -39,7 +39,9 @@ POSITIVE_WORDS = (
     "新鲜", "专业", "耐心", "划算", "理想", "流畅", "清楚", "安静", "满足", "开心", "高兴", "靠谱", "周到",
     "友好", "礼貌", "及时", "准时", "实惠", "好看", "漂亮", "给力", "到位", "合理", "清晰", "稳定",
 )
-_EMPHATIC = r"(?:一点(?:儿)?(?:也|都)不|一点(?:儿)?(?:也|都)没有?|丝毫不|完全不|根本不|并不|并没有|绝对不|从来不|从不|毫不)"
+_EMPHATIC = (
+    r"(?:一点(?:儿)?(?:也|都)不|一点(?:儿)?(?:也|都)没有?|丝毫不|完全不|根本不|并不|并没有|绝对不|从来不|从不|毫不)"
+)
 _SOFT = r"(?:不算(?:太|很|特别)?|不太|不是(?:很|太|特别|非常|那么)|不怎么|不够|没那么|不那么|没有那么|不大)"
 _PLAIN = r"(?:不|没有|没|无)"
 _EXCEPT_AFTER_NEG = r"(?!好意思|错过|好说|好找到)"

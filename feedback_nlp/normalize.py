@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["normalize", "truncate", "MAX_CHARS"]
+__all__ = ["MAX_CHARS", "normalize", "truncate"]
 
 #: Texts longer than this are truncated before scoring (head and tail kept, see :func:`truncate`).
 MAX_CHARS = 4000

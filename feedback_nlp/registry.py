@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .classifier import FeedbackClassifier
 
-__all__ = ["load", "available_models", "models_dir", "default_classifier", "DEFAULT_MODEL"]
+__all__ = ["DEFAULT_MODEL", "available_models", "default_classifier", "load", "models_dir"]
 
 #: The model ``fn.classify`` uses.
 DEFAULT_MODEL = "feedback-zh-default"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-__all__ = ["SENTIMENT_LABELS", "SentimentLabel", "Sentiment", "TopicHit", "Classification"]
+__all__ = ["SENTIMENT_LABELS", "Classification", "Sentiment", "SentimentLabel", "TopicHit"]
 
 SentimentLabel = Literal["negative", "neutral", "positive"]
 #: The three sentiment labels, in the order used by every probability vector.

@@ -17,7 +17,7 @@ from .sentiment import SentimentModel, binary_labels
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["read_table", "train_sentiment", "evaluate_sentiment", "expected_calibration_error"]
+__all__ = ["evaluate_sentiment", "expected_calibration_error", "read_table", "train_sentiment"]
 
 _BUILDERS = {".csv": "csv", ".tsv": "csv", ".json": "json", ".jsonl": "json", ".parquet": "parquet"}
 
@@ -80,20 +80,25 @@ def evaluate_sentiment(
 ) -> dict[str, Any]:
     """Metrics of ``clf`` on labelled texts.
 
-    Binary labels: accuracy (the sign of the score decides; neutral predictions count by their lean), per-group
-    accuracy, ROC AUC, Brier score and ECE of ``P(positive)``. Labels with neutral rows: 3-class accuracy,
+    Binary labels: ``accuracy`` of the calibrated binary model (``P(positive) >= 0.5``), ``accuracy_final_score``
+    (the sign of ``Sentiment.score``, neutral predictions counting by their lean), per-group accuracy, ROC AUC,
+    Brier score and ECE of ``P(positive)``. Labels with neutral rows: 3-class accuracy,
     macro-F1 and the confusion matrix as well.
     """
     from sklearn.metrics import accuracy_score, brier_score_loss, confusion_matrix, f1_score, roc_auc_score
 
     y = binary_labels(labels)
-    p = clf.sentiment.positive_probability(list(texts))
+    texts = list(texts)
+    p = clf.sentiment.positive_probability(texts)
+    probs3 = clf.sentiment.predict_proba(texts)
     out: dict[str, Any] = {"n": len(y)}
     binary = y >= 0
     if binary.any():
         yb, pb = y[binary], p[binary]
         pred = (pb >= 0.5).astype(int)
         out["accuracy"] = float(accuracy_score(yb, pred))
+        final = probs3[binary]
+        out["accuracy_final_score"] = float(accuracy_score(yb, (final[:, 2] > final[:, 0]).astype(int)))
         if len(set(yb.tolist())) == 2:
             out["roc_auc"] = float(roc_auc_score(yb, pb))
         out["brier"] = float(brier_score_loss(yb, pb))
@@ -106,12 +111,13 @@ def evaluate_sentiment(
     if (~binary).any():
         names = np.array(["neutral", "negative", "positive"])  # index -1, 0, 1
         truth = names[y + 1]
-        predicted = clf.sentiment.predict(list(texts))
+        predicted = np.asarray(["negative", "neutral", "positive"])[probs3.argmax(axis=1)]
         labels3 = ["negative", "neutral", "positive"]
         out["accuracy_3class"] = float(accuracy_score(truth, predicted))
         out["macro_f1_3class"] = float(f1_score(truth, predicted, labels=labels3, average="macro"))
         out["f1_3class"] = dict(
             zip(labels3, (float(v) for v in f1_score(truth, predicted, labels=labels3, average=None)))
         )
-        out["confusion_3class"] = {"labels": labels3, "matrix": confusion_matrix(truth, predicted, labels=labels3).tolist()}
+        matrix = confusion_matrix(truth, predicted, labels=labels3).tolist()
+        out["confusion_3class"] = {"labels": labels3, "matrix": matrix}
     return out
