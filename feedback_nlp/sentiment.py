@@ -146,7 +146,8 @@ class ThreeWayHead:
         return self
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
-        z = ((x - self.mean_) / self.scale_) @ self.coef_.T + self.intercept_
+        # einsum, not BLAS matmul: each row's result then does not depend on the batch it came in.
+        z = np.einsum("ij,kj->ik", (x - self.mean_) / self.scale_, self.coef_) + self.intercept_
         z -= z.max(axis=1, keepdims=True)
         e = np.exp(z)
         out: np.ndarray = e / e.sum(axis=1, keepdims=True)

@@ -37,14 +37,23 @@ def read_table(path: str | Path, columns: Sequence[str] = (), encoding: str = "u
 
     kwargs: dict[str, Any] = {}
     if builder == "csv":
-        kwargs["encoding"] = encoding
+        # A blank line is an empty text, not nothing: keep it so no row is silently lost.
+        kwargs.update(encoding=encoding, skip_blank_lines=False)
         if p.suffix.lower() == ".tsv":
             kwargs["sep"] = "\t"
     datasets.disable_progress_bars()
+    datasets.logging.set_verbosity_error()
     try:
         ds = datasets.load_dataset(builder, data_files=str(p), split="train", **kwargs)
-    except UnicodeDecodeError as e:
-        raise ValueError(f"{p} is not valid {encoding}: pass the file's encoding (e.g. --encoding gb18030)") from e
+    except Exception as e:
+        cause: BaseException | None = e
+        while cause is not None and not isinstance(cause, UnicodeDecodeError):
+            cause = cause.__cause__ or cause.__context__
+        if cause is not None:
+            raise ValueError(
+                f"{p} is not valid {encoding}: pass the file's encoding (e.g. --encoding gb18030)"
+            ) from e
+        raise ValueError(f"could not read {p}: {e}") from e
     df = ds.to_pandas()
     missing = [c for c in columns if c not in df.columns]
     if missing:

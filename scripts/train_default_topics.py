@@ -1,0 +1,122 @@
+"""Train the default topic model (``topics.json`` + ``topics.npz``) from ``../shared/data``.
+
+    python scripts/train_default_topics.py --data-dir ../shared/data --out models/feedback-zh-default --seed 0
+
+Recipe (every step is recorded under ``"training"`` in the written ``topics.json``):
+
+1. Labelled data: ``topic_labels_dev.jsonl`` (1,400 reviews, ``topics`` = ``{topic: polarity}``).
+2. Unlabelled data for weak supervision: ``reviews_sentiment_train.csv`` minus every id of the dev file (the
+   sentiment labels are not used here).
+3. Hold out 30% of the dev labels, stratified by source and topic set (seed ``--seed``); fit on the other 70%
+   and report the held-out F1 per topic (the full benchmark with confidence intervals is
+   ``benchmarks/bench_topics.py``).
+4. Refit the same recipe on all 1,400 labelled rows (``--no-refit`` keeps the 70% model) and save it.
+
+Nothing else is needed for ``feedback_nlp.intent`` (kind and priority are rules over the sentiment and topic
+outputs), so this script writes only the two topic files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np
+
+from feedback_nlp.topics import TopicModel
+
+DEFAULT_TOPICS = ("service_attitude", "efficiency", "product_defect")
+
+
+def load_dev(data_dir: str | Path) -> list[dict[str, Any]]:
+    """Rows of ``topic_labels_dev.jsonl`` (id, source, text, sentiment, topics, kind)."""
+    with open(Path(data_dir) / "topic_labels_dev.jsonl", encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def load_unlabeled(data_dir: str | Path, exclude_ids: set[str]) -> list[str]:
+    """Texts of ``reviews_sentiment_train.csv`` whose id is not in ``exclude_ids``."""
+    import pandas as pd
+
+    df = pd.read_csv(Path(data_dir) / "reviews_sentiment_train.csv", usecols=["id", "text"], dtype=str)
+    df = df[~df["id"].isin(exclude_ids)].dropna(subset=["text"])
+    return df["text"].tolist()
+
+
+def split_dev(rows: list[dict[str, Any]], test_size: float = 0.3, seed: int = 0
+              ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Stratified (source + sorted topic names; rare strata fall back to source) train / held-out split."""
+    from collections import Counter
+
+    from sklearn.model_selection import train_test_split
+
+    strata = [r["source"] + "/" + "+".join(sorted(r["topics"])) for r in rows]
+    counts = Counter(strata)
+    strata = [s if counts[s] >= 4 else r["source"] for s, r in zip(strata, rows)]
+    idx = np.arange(len(rows))
+    tr, te = train_test_split(idx, test_size=test_size, random_state=seed, stratify=strata)
+    return [rows[i] for i in sorted(tr)], [rows[i] for i in sorted(te)]
+
+
+def fit_topics(train: list[dict[str, Any]], unlabeled: list[str] | None, seed: int = 0, **params: Any) -> TopicModel:
+    """The default recipe: :class:`TopicModel` with the default lexicon, weak supervision over ``unlabeled``."""
+    return TopicModel(random_state=seed, **params).fit(
+        [r["text"] for r in train], [r["topics"] for r in train], unlabeled_texts=unlabeled
+    )
+
+
+def f1_per_topic(model: TopicModel, rows: list[dict[str, Any]]) -> dict[str, float]:
+    from sklearn.metrics import f1_score
+
+    pred = model.predict([r["text"] for r in rows])
+    return {t: float(f1_score([t in r["topics"] for r in rows], [t in p for p in pred]))
+            for t in model.topics_}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data-dir", default=str(Path(__file__).resolve().parents[2] / "shared" / "data"))
+    ap.add_argument("--out", required=True, help="model directory to write topics.json / topics.npz into")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--test-size", type=float, default=0.3)
+    ap.add_argument("--no-refit", action="store_true", help="save the model fitted on the 70%% part")
+    args = ap.parse_args(argv)
+
+    rows = load_dev(args.data_dir)
+    unlabeled = load_unlabeled(args.data_dir, {r["id"] for r in rows})
+    train, test = split_dev(rows, args.test_size, args.seed)
+    t0 = time.perf_counter()
+    model = fit_topics(train, unlabeled, args.seed)
+    fit_s = time.perf_counter() - t0
+    heldout = f1_per_topic(model, test)
+    print(f"held-out F1 ({len(test)} rows, fit {fit_s:.0f}s):", json.dumps(heldout))
+    if not args.no_refit:
+        model = fit_topics(rows, unlabeled, args.seed)
+    training = {
+        "command": "python " + " ".join([Path(sys.argv[0]).as_posix(), *sys.argv[1:]]) if argv is None else
+        "train_default_topics.main(" + repr(argv) + ")",
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": platform.platform(),
+        "labelled": {"file": "topic_labels_dev.jsonl", "rows": len(rows) if not args.no_refit else len(train)},
+        "unlabelled": {"file": "reviews_sentiment_train.csv minus dev ids", "rows": len(unlabeled),
+                       "weak_clauses": model.n_weak_clauses_},
+        "heldout": {"how": f"split_dev(test_size={args.test_size}, seed={args.seed}), model fit on the rest",
+                    "rows": len(test), "f1": heldout},
+        "refit_on_all": not args.no_refit,
+        "params": model.get_config(),
+    }
+    model.save(args.out, training=training)
+    print(f"wrote {Path(args.out) / 'topics.json'} and topics.npz")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

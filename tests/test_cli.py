@@ -1,0 +1,100 @@
+"""The command line: classify / train / evaluate, file formats and errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import feedback_nlp as fn
+from feedback_nlp.cli import main
+
+from .conftest import FIXTURES
+
+
+def test_classify_texts_prints_json_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["classify", "太差了", "非常满意"]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [x["text"] for x in lines] == ["太差了", "非常满意"]
+    assert lines[0]["sentiment"]["label"] == "negative"
+    assert lines[1]["sentiment"]["label"] == "positive"
+
+
+def test_classify_output_is_readable_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["classify", "服务很好"])
+    assert "服务很好" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
+def test_classify_file_round_trip(tmp_path: Path, suffix: str) -> None:
+    src = tmp_path / "in.csv"
+    pd.DataFrame({"id": [3, 1, 2], "body": ["很好", "很差", "还行"]}).to_csv(src, index=False)
+    out = tmp_path / f"out{suffix}"
+    assert main(["classify", "-i", str(src), "-o", str(out), "--text-col", "body", "--no-progress"]) == 0
+    df = {".csv": pd.read_csv, ".jsonl": lambda p: pd.read_json(p, lines=True), ".parquet": pd.read_parquet}[suffix](
+        out
+    )
+    assert df["id"].tolist() == [3, 1, 2]
+    assert df["sentiment_label"].tolist()[:2] == ["positive", "negative"]
+
+
+def test_classify_file_with_missing_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("text\n很好\n\n很差\n", encoding="utf-8")  # the blank line is a missing text
+    assert main(["classify", "-i", str(src), "--no-progress"]) == 2
+    assert "row 1" in capsys.readouterr().err
+    assert main(["classify", "-i", str(src), "--no-progress", "--errors", "neutral"]) == 0
+    rows = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [r["sentiment_label"] for r in rows][1] == "neutral" and len(rows) == 3
+
+
+def test_classify_wrong_encoding_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "gbk.csv"
+    src.write_bytes("text\n服务很好\n".encode("gb18030"))
+    assert main(["classify", "-i", str(src), "--no-progress"]) == 2
+    assert "encoding" in capsys.readouterr().err
+    assert main(["classify", "-i", str(src), "--no-progress", "--encoding", "gb18030"]) == 0
+
+
+def test_missing_column_and_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("body\n很好\n", encoding="utf-8")
+    assert main(["classify", "-i", str(src)]) == 2
+    assert "text" in capsys.readouterr().err
+    assert main(["classify", "-i", str(tmp_path / "nope.csv")]) == 2
+
+
+def test_train_then_load_and_evaluate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "my_model"
+    data = FIXTURES / "reviews_small.csv"
+    assert main(["train", "--data", str(data), "--out", str(out), "--holdout", "0.25", "--group-col", "source"]) == 0
+    printed = capsys.readouterr().out
+    assert json.loads(printed)["holdout"]["n"] == 40
+    clf = fn.load(out)
+    assert clf.meta["training"]["rows"] == 160
+    assert clf.classify("房间很好").sentiment.score > 0  # retraining takes effect
+    assert main(["evaluate", "--data", str(data), "--model", str(out)]) == 0
+    metrics = json.loads(capsys.readouterr().out)
+    assert metrics["n"] == 160 and metrics["accuracy"] > 0.9
+
+
+def test_train_with_neutral_labels_learns_a_three_way_head(tmp_path: Path) -> None:
+    rows = [("服务很好", "positive"), ("非常满意", "positive"), ("太差了", "negative"), ("很失望", "negative"),
+            ("还行吧，一般般", "neutral"), ("中规中矩，凑合", "neutral")] * 12
+    data = tmp_path / "three.jsonl"
+    pd.DataFrame(rows, columns=["text", "label"]).to_json(data, orient="records", lines=True, force_ascii=False)
+    out = tmp_path / "m3"
+    assert main(["train", "--data", str(data), "--out", str(out)]) == 0
+    clf = fn.load(out)
+    assert clf.sentiment.head_ is not None
+    assert clf.classify("还行吧，一般般").sentiment.label == "neutral"
+
+
+def test_help_on_every_command() -> None:
+    for cmd in ([], ["classify"], ["train"], ["evaluate"]):
+        r = subprocess.run([sys.executable, "-m", "feedback_nlp", *cmd, "--help"], capture_output=True, text=True)
+        assert r.returncode == 0 and "usage" in r.stdout
