@@ -14,10 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 from ._validation import ErrorPolicy
 from .classifier import FeedbackClassifier
+from .cooccurrence import mine_cooccurrence, plot_rules, rule_chains, transactions_from_frame
+from .forecast import ForecastWarning, VolumeForecast, backtest_volume, count_volume, forecast_volume
+from .intent import Priority, PriorityRules, classify_kind, grade_priority, raise_for_tier
 from .normalize import normalize
 from .registry import available_models, default_classifier, load
 from .results import Classification, Sentiment, TopicHit
 from .sentiment import SentimentModel
+from .topics import TopicModel
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -29,6 +33,12 @@ __all__ = [
     "FeedbackClassifier",
     "Sentiment",
     "SentimentModel",
+    "TopicModel",
+    "Priority",
+    "PriorityRules",
+    "classify_kind",
+    "grade_priority",
+    "raise_for_tier",
     "TopicHit",
     "__version__",
     "available_models",
@@ -38,6 +48,15 @@ __all__ = [
     "load",
     "normalize",
     "score_sentiment",
+    "mine_cooccurrence",
+    "transactions_from_frame",
+    "rule_chains",
+    "plot_rules",
+    "count_volume",
+    "forecast_volume",
+    "backtest_volume",
+    "VolumeForecast",
+    "ForecastWarning",
 ]
 
 
@@ -76,6 +95,7 @@ def classify_frame(
     batch_size: int = 1024,
     progress: bool = False,
     errors: ErrorPolicy = "raise",
+    tier_col: str | None = None,
 ) -> pd.DataFrame:
     """A copy of ``df`` with sentiment (and topic) columns added, using the default model.
 
@@ -84,5 +104,5 @@ def classify_frame(
     ['negative']
     """
     return default_classifier().classify_frame(
-        df, text_col=text_col, batch_size=batch_size, progress=progress, errors=errors
+        df, text_col=text_col, batch_size=batch_size, progress=progress, errors=errors, tier_col=tier_col
     )

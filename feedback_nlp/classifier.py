@@ -13,9 +13,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from ._validation import ErrorPolicy, check_text, check_texts
-from .results import SENTIMENT_LABELS, Classification, Sentiment
-from .sentiment import SentimentModel
+from .intent import DEFAULT_RULES, Priority, PriorityRules, classify_kind, grade_priority, raise_for_tier
+from .results import SENTIMENT_LABELS, Classification, Sentiment, TopicHit
+from .sentiment import SentimentModel, normalize_all, prepare_normalized
+from .topics import TopicModel
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -42,8 +46,16 @@ class FeedbackClassifier:
     'positive'
     """
 
-    def __init__(self, sentiment: SentimentModel, meta: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        sentiment: SentimentModel,
+        meta: dict[str, Any] | None = None,
+        topics: TopicModel | None = None,
+        priority_rules: PriorityRules = DEFAULT_RULES,
+    ) -> None:
         self.sentiment = sentiment
+        self.topics = topics
+        self.priority_rules = priority_rules
         self.meta: dict[str, Any] = dict(meta or {})
 
     # ---------------------------------------------------------------- inference
@@ -86,11 +98,28 @@ class FeedbackClassifier:
 
     def _classify_checked(self, texts: list[str]) -> list[Classification]:
         live = [i for i, t in enumerate(texts) if t.strip()]
-        scored = self.sentiment.sentiments([texts[i] for i in live]) if live else []
-        sentiments = [EMPTY_SENTIMENT] * len(texts)
-        for i, s in zip(live, scored):
-            sentiments[i] = s
-        return [Classification(text=t, sentiment=s) for t, s in zip(texts, sentiments)]
+        out = [
+            Classification(t, EMPTY_SENTIMENT, (), "other", Priority.SUGGESTION, Priority.SUGGESTION.respond_within)
+            for t in texts
+        ]
+        if not live:
+            return out
+        # Normalise once; every component reads the same prepared text.
+        norm = normalize_all(texts[i] for i in live)
+        docs = [prepare_normalized(t) for t in norm]
+        probs = self.sentiment.predict_proba_prepared(docs)
+        sentiments = self.sentiment.sentiments_from_proba(probs)
+        hits: list[tuple[TopicHit, ...]] = (
+            self.topics.predict_hits_prepared(docs, self.sentiment) if self.topics is not None else [()] * len(live)
+        )
+        polar = probs[:, 0] + probs[:, 2]
+        p_positive = np.where(polar > 0, probs[:, 2] / np.maximum(polar, 1e-12), 0.5)
+        kinds = classify_kind(norm, p_positive, hits, normalized=True)
+        priorities = grade_priority(norm, kinds=kinds, rules=self.priority_rules, normalized=True)
+        for k, i in enumerate(live):
+            pr = priorities[k]
+            out[i] = Classification(texts[i], sentiments[k], hits[k], kinds[k], pr, pr.respond_within)
+        return out
 
     def score_sentiment(self, text: str) -> Sentiment:
         """Sentiment of one text (see :meth:`classify`)."""
@@ -103,11 +132,15 @@ class FeedbackClassifier:
         batch_size: int = 1024,
         progress: bool = False,
         errors: ErrorPolicy = "raise",
+        tier_col: str | None = None,
     ) -> pd.DataFrame:
         """Return a copy of ``df`` with added columns ``sentiment_label``, ``sentiment_score``,
-        ``p_negative``, ``p_neutral``, ``p_positive`` and ``topics`` (tuple of topic names).
+        ``p_negative``, ``p_neutral``, ``p_positive``, ``topics`` (tuple of topic names), ``topic_polarities``
+        (dict name -> polarity), ``topic_scores`` (dict name -> probability), ``kind``, ``priority`` and
+        ``respond_within`` (timedelta).
 
-        Index and row order are kept.
+        ``tier_col``: a column of customer tiers ("vip", "svip", ...) that raise the priority
+        (:func:`feedback_nlp.intent.raise_for_tier`). Index and row order are kept.
 
         >>> import pandas as pd, feedback_nlp as fn
         >>> fn.classify_frame(pd.DataFrame({"text": ["很满意"]}))["sentiment_label"].tolist()
@@ -117,8 +150,9 @@ class FeedbackClassifier:
 
         if not isinstance(df, pd.DataFrame):
             raise TypeError(f"classify_frame() takes a pandas DataFrame, got {type(df).__name__}")
-        if text_col not in df.columns:
-            raise KeyError(f"column {text_col!r} not in the DataFrame (columns: {list(df.columns)}); pass text_col=")
+        for name, col in (("text_col", text_col), ("tier_col", tier_col)):
+            if col is not None and col not in df.columns:
+                raise KeyError(f"column {col!r} not in the DataFrame (columns: {list(df.columns)}); pass {name}=")
         results = self.classify_batch(df[text_col], batch_size=batch_size, progress=progress, errors=errors)
         out = df.copy()
         out["sentiment_label"] = [r.sentiment.label for r in results]
@@ -126,6 +160,17 @@ class FeedbackClassifier:
         for label in SENTIMENT_LABELS:
             out[f"p_{label}"] = [r.sentiment.probabilities[label] for r in results]
         out["topics"] = [r.topic_names for r in results]
+        out["topic_polarities"] = pd.Series(
+            [{t.name: t.polarity for t in r.topics} for r in results], index=out.index, dtype=object
+        )
+        out["topic_scores"] = pd.Series([{t.name: t.score for t in r.topics} for r in results], index=out.index,
+                                        dtype=object)
+        out["kind"] = [r.kind for r in results]
+        priorities = [Priority(r.priority) for r in results]
+        if tier_col is not None:
+            priorities = [raise_for_tier(p, t, self.priority_rules) for p, t in zip(priorities, df[tier_col])]
+        out["priority"] = [p.value for p in priorities]
+        out["respond_within"] = [p.respond_within for p in priorities]
         return out
 
     __call__ = classify_batch
@@ -136,6 +181,8 @@ class FeedbackClassifier:
         d = Path(directory)
         d.mkdir(parents=True, exist_ok=True)
         self.sentiment.save(d)
+        if self.topics is not None:
+            self.topics.save(d)
         from . import __version__
 
         meta = {
@@ -145,12 +192,13 @@ class FeedbackClassifier:
             **self.meta,
             "format": MODEL_FORMAT,
             "feedback_nlp_version": __version__,
-            "components": ["sentiment"],
+            "components": ["sentiment", *(["topics"] if self.topics is not None else [])],
+            **({"topics": {"names": list(self.topics.topics_), "training": getattr(self.topics, "training_", {})}}
+               if self.topics is not None else {}),
             "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         }
         (d / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
-        if not (d / "README.md").exists():
-            (d / "README.md").write_text(model_card(meta), encoding="utf-8")
+        (d / "README.md").write_text(model_card(meta), encoding="utf-8")
         self.meta = meta
         return d
 
@@ -169,16 +217,44 @@ class FeedbackClassifier:
                 f"{d} is model format {meta.get('format')!r} (saved by feedback_nlp "
                 f"{meta.get('feedback_nlp_version')}); this version reads format {MODEL_FORMAT}: retrain or upgrade"
             )
-        return cls(SentimentModel.load(d), meta)
+        topics = TopicModel.load(d) if (d / "topics.json").exists() else None
+        return cls(SentimentModel.load(d), meta, topics)
 
     def __repr__(self) -> str:
         return f"FeedbackClassifier(name={self.meta.get('name')!r}, version={self.meta.get('version')!r})"
 
 
+def _flatten(prefix: str, value: Any) -> list[tuple[str, Any]]:
+    if isinstance(value, dict):
+        out: list[tuple[str, Any]] = []
+        for k, v in value.items():
+            out.extend(_flatten(f"{prefix}.{k}" if prefix else str(k), v))
+        return out
+    return [(prefix, value)]
+
+
 def model_card(meta: dict[str, Any]) -> str:
-    """A minimal Markdown model card from ``meta.json`` content."""
-    lines = [f"# {meta.get('name', 'model')} {meta.get('version', '')}", "", str(meta.get("description", "")), ""]
-    for key in ("feedback_nlp_version", "saved_at", "training", "metrics"):
-        if key in meta:
-            lines.append(f"- **{key}**: `{json.dumps(meta[key], ensure_ascii=False)}`")
+    """A Markdown model card from ``meta.json`` content (what it is, how it was made, how well it does)."""
+    training = meta.get("training", {})
+    lines = [
+        f"# {meta.get('name', 'model')} {meta.get('version', '')}".rstrip(),
+        "",
+        str(meta.get("description", "")),
+        "",
+        f"- feedback_nlp version: {meta.get('feedback_nlp_version', '?')}, model format {meta.get('format', '?')}",
+        f"- saved: {meta.get('saved_at', '?')}",
+        "- load: `feedback_nlp.load(<this directory>)`; the files are JSON and NumPy arrays (no pickle, no code).",
+        "",
+        "## Training",
+        "",
+    ]
+    lines += [f"- {k}: `{v}`" for k, v in _flatten("", training)] or ["- (not recorded)"]
+    lines += ["", "## Metrics", "", "| metric | value |", "|---|---|"]
+    for k, v in _flatten("", meta.get("metrics", {})):
+        if isinstance(v, float):
+            v = f"{v:.4f}"
+        elif isinstance(v, list):
+            v = json.dumps(v)
+        lines.append(f"| {k} | {v} |")
+    lines += ["", "## Limitations", "", str(meta.get("limitations", "Trained on the data above; check it on yours."))]
     return "\n".join(lines) + "\n"

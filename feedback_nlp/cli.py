@@ -1,9 +1,12 @@
-"""Command line: ``feedback-nlp classify | train | evaluate`` (``--help`` on each).
+"""Command line: ``feedback-nlp classify | train | evaluate | mine | forecast`` (``--help`` on each).
 
     feedback-nlp classify "快递三天才到，客服态度还很差" "房间很干净"
     feedback-nlp classify --input tickets.csv --output scored.csv --text-col text
     feedback-nlp train --data my_labels.jsonl --out my_model --holdout 0.2
+    feedback-nlp train --task topics --data my_topics.jsonl --out my_model
     feedback-nlp evaluate --data my_labels.csv --model my_model
+    feedback-nlp mine --input tags.csv --min-support 0.01
+    feedback-nlp forecast --input volume.csv --time-col date --value-col count --horizon 28 --output fc.csv
 """
 
 from __future__ import annotations
@@ -41,6 +44,10 @@ def _cmd_classify(args: argparse.Namespace) -> int:
             df, text_col=args.text_col, batch_size=args.batch_size, progress=not args.no_progress, errors=args.errors
         )
         out["topics"] = [list(t) for t in out["topics"]]
+        out["respond_within"] = [td.total_seconds() for td in out["respond_within"]]
+        if args.output and Path(args.output).suffix.lower() in (".csv", ".tsv"):
+            for col in ("topics", "topic_polarities", "topic_scores"):
+                out[col] = [json.dumps(v, ensure_ascii=False) for v in out[col]]
         if args.output:
             _write_table(out, Path(args.output))
             print(f"wrote {len(out)} rows to {args.output}", file=sys.stderr)
@@ -62,9 +69,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
     from . import __version__
     from .training import evaluate_sentiment, read_table, train_sentiment
 
-    if args.task != "sentiment":
-        print(f"task {args.task!r} is not available in this version; use --task sentiment", file=sys.stderr)
-        return 2
+    if args.task == "topics":
+        return _train_topics(args)
     cols = [args.text_col, args.label_col] + ([args.group_col] if args.group_col else [])
     df = read_table(args.data, cols, encoding=args.encoding)
     df = df.dropna(subset=[args.text_col, args.label_col])
@@ -91,6 +97,50 @@ def _cmd_train(args: argparse.Namespace) -> int:
     }
     clf.save(args.out)
     print(f"saved model to {args.out}; load it with feedback_nlp.load({str(args.out)!r})", file=sys.stderr)
+    return 0
+
+
+def _topic_label(value: Any) -> Any:
+    """A topics cell from a file: a dict (JSONL; keys with null polarity dropped), a JSON string or a list."""
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            return {}
+        if value[0] in "{[":
+            value = json.loads(value)
+        else:
+            value = [v.strip() for v in value.replace("，", ",").split(",") if v.strip()]
+    if isinstance(value, dict):
+        return {k: v for k, v in value.items() if v is not None}
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    return value
+
+
+def _train_topics(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from .registry import load
+    from .topics import TopicModel
+    from .training import read_table
+
+    label_col = "topics" if args.label_col == "label" else args.label_col
+    df = read_table(args.data, [args.text_col, label_col], encoding=args.encoding)
+    df = df.dropna(subset=[args.text_col])
+    out = Path(args.out)
+    base = args.base or (str(out) if (out / "meta.json").exists() else "default")
+    clf = load(base)
+    labels = [_topic_label(v) for v in df[label_col]]
+    model = TopicModel(random_state=args.seed).fit(df[args.text_col].tolist(), labels)
+    clf.topics = model
+    clf.meta = {**clf.meta, "name": out.name, "version": args.version}
+    clf.meta.setdefault("training", {})
+    clf.meta["training"] = {**clf.meta["training"], "topics": {
+        "data": str(args.data), "rows": len(df), "topics": model.topics_, "date": date.today().isoformat(),
+        "command": " ".join(["feedback-nlp", *sys.argv[1:]]), "sentiment_from": base}}
+    clf.save(out)
+    print(f"saved model with topics {model.topics_} to {out}; load it with feedback_nlp.load({str(out)!r})",
+          file=sys.stderr)
     return 0
 
 
@@ -134,9 +184,14 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("train", help="train a model on a labelled file and save it to a directory")
     t.add_argument("--data", required=True, help="labelled file (.csv .tsv .jsonl .parquet)")
     t.add_argument("--out", required=True, help="model directory to write")
-    t.add_argument("--task", default="sentiment", help="what to train (sentiment)")
+    t.add_argument("--task", default="sentiment", choices=["sentiment", "topics"],
+                   help="sentiment: a new model; topics: a topic component added to a model (see --base)")
     t.add_argument("--text-col", default="text")
-    t.add_argument("--label-col", default="label", help="1/0 or positive/negative(/neutral) labels")
+    t.add_argument("--label-col", default="label",
+                   help="sentiment: 1/0 or positive/negative(/neutral); topics (default column 'topics'): "
+                        '{"topic": "negative", ...} dicts, JSON strings or comma-separated names')
+    t.add_argument("--base", help="topics: the model whose sentiment part is kept (default: --out if it is a "
+                                  "model directory, else the shipped default)")
     t.add_argument("--group-col", help="column to break held-out accuracy down by (e.g. source)")
     t.add_argument("--holdout", type=float, default=0.0, help="fraction held out to report metrics (e.g. 0.2)")
     t.add_argument("--C", type=float, default=8.0, help="inverse regularisation strength")
@@ -154,6 +209,11 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--group-col", help="column to break accuracy down by")
     e.add_argument("--encoding", default="utf-8")
     e.set_defaults(func=_cmd_evaluate)
+
+    from .cli_analytics import add_forecast_parser, add_mine_parser
+
+    add_mine_parser(sub)
+    add_forecast_parser(sub)
     return p
 
 
@@ -161,7 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except (FileNotFoundError, KeyError, ValueError, TypeError) as e:
+    except (FileNotFoundError, KeyError, ValueError, TypeError, ImportError) as e:
         print(f"feedback-nlp {args.command}: error: {e}", file=sys.stderr)
         return 2
 

@@ -60,12 +60,20 @@ class CharNgramTfidf:
         """Turn raw counts into TF-IDF rows (sub-linear tf, idf, L2 norm)."""
         x = counts.copy()
         x.data = (1.0 + np.log(x.data)) * self.idf_[x.indices]
-        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+        rows = np.repeat(np.arange(x.shape[0]), np.diff(x.indptr))
+        norms = np.sqrt(np.bincount(rows, weights=x.data.astype(np.float64) ** 2, minlength=x.shape[0]))
         norms[norms == 0] = 1.0
-        return sp.csr_matrix(sp.diags(1.0 / norms) @ x)
+        x.data /= norms[rows].astype(x.data.dtype)  # row scaling without a diagonal product
+        return x
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        return self.weight(self.counts(texts))
+        """TF-IDF rows; identical texts are hashed once (batches repeat texts, and clauses repeat short texts)."""
+        if len(texts) == 0:
+            return sp.csr_matrix((0, self.n_features), dtype=np.float32)
+        index: dict[str, int] = {}
+        rows = [index.setdefault(t, len(index)) for t in texts]
+        x = self.weight(self.counts(list(index)))
+        return x if len(index) == len(rows) else sp.csr_matrix(x[rows])
 
     def get_config(self) -> dict[str, Any]:
         return {"ngram_range": list(self.ngram_range), "n_features": self.n_features, "min_df": self.min_df}

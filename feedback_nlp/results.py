@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 from typing import Any, Literal
 
 __all__ = ["SENTIMENT_LABELS", "Classification", "Sentiment", "SentimentLabel", "TopicHit"]
@@ -47,15 +48,22 @@ class TopicHit:
 class Classification:
     """Everything the library says about one text.
 
+    ``kind`` is the primary intent (complaint / praise / suggestion / inquiry / other); ``priority`` one of
+    urgent / high / normal / suggestion (a :class:`feedback_nlp.intent.Priority`, a ``str``), with
+    ``respond_within`` its response deadline (see :mod:`feedback_nlp.intent`).
+
     >>> import feedback_nlp as fn
     >>> r = fn.classify("快递三天才到，客服态度还很差")
-    >>> r.sentiment.label
-    'negative'
+    >>> r.sentiment.label, r.kind, r.topic_names
+    ('negative', 'complaint', ('efficiency', 'service_attitude'))
     """
 
     text: str
     sentiment: Sentiment
     topics: tuple[TopicHit, ...] = ()
+    kind: str = "other"
+    priority: str = "suggestion"
+    respond_within: timedelta | None = None
 
     @property
     def topic_names(self) -> tuple[str, ...]:
@@ -63,9 +71,12 @@ class Classification:
         return tuple(t.name for t in self.topics)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain dict (for JSON): ``{"text", "sentiment": {...}, "topics": [...]}``."""
+        """Plain dict for JSON: priority as its name, ``respond_within`` in seconds."""
         return {
             "text": self.text,
             "sentiment": self.sentiment.to_dict(),
             "topics": [t.to_dict() for t in self.topics],
+            "kind": self.kind,
+            "priority": str(self.priority),
+            "respond_within": None if self.respond_within is None else self.respond_within.total_seconds(),
         }

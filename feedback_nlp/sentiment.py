@@ -34,7 +34,7 @@ import numpy as np
 
 from .features import CharNgramTfidf
 from .negation import rewrite_negations
-from .normalize import normalize, truncate
+from .normalize import MAX_CHARS, normalize, truncate
 from .results import SENTIMENT_LABELS, Sentiment
 
 __all__ = ["SentimentModel", "ThreeWayHead", "binary_labels", "three_way"]
@@ -93,8 +93,22 @@ def three_way(p_positive: np.ndarray, neutral_threshold: float) -> np.ndarray:
 
 
 def prepare(texts: Iterable[str]) -> list[str]:
-    """Normalise, rewrite negations and truncate texts the way every model sees them."""
-    return [truncate(rewrite_negations(normalize(t))) for t in texts]
+    """Normalise, rewrite negations and truncate texts the way every model sees them.
+
+    Very long texts are cut to twice the scoring length before normalising (so a 1 MB text costs milliseconds),
+    then to :data:`~feedback_nlp.normalize.MAX_CHARS` after.
+    """
+    return [prepare_normalized(t) for t in normalize_all(texts)]
+
+
+def normalize_all(texts: Iterable[str]) -> list[str]:
+    """Step one of :func:`prepare`: cut very long texts, then :func:`~feedback_nlp.normalize.normalize`."""
+    return [normalize(truncate(t, 2 * MAX_CHARS)) for t in texts]
+
+
+def prepare_normalized(text: str) -> str:
+    """Step two of :func:`prepare`, for a text from :func:`normalize_all`: negation rewriting and truncation."""
+    return truncate(rewrite_negations(text))
 
 
 _CLAUSE = re.compile(r"[,.!?;:~，。！？；：～…、\s]+|但是|不过|可是|然而|就是|只是|可惜|除了")
@@ -328,9 +342,13 @@ class SentimentModel:
         return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(ThreeWayHead.FEATURES))
 
     def _head_features(self, docs: Sequence[str]) -> np.ndarray:
-        z = self._margins(docs)
-        zc = self._clause_margins(docs, self.featurizer_, self.coef_, self.intercept_) if docs else []
-        return self._features_from_margins(docs, z, zc)
+        # One featurisation call for the texts and all their clauses (cheaper than two).
+        split = [clauses(d) for d in docs]
+        flat = [*docs, *(c for cs in split for c in cs)]
+        z_all = self._margins(flat)
+        z, rest = z_all[: len(docs)], z_all[len(docs):]
+        bounds = np.cumsum([0, *(len(cs) for cs in split)]).tolist()
+        return self._features_from_margins(docs, z, [rest[a:b] for a, b in itertools.pairwise(bounds)])
 
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
         """Raw linear margins of the binary model (uncalibrated)."""
@@ -343,10 +361,20 @@ class SentimentModel:
         p: np.ndarray = _sigmoid(a * self.decision_function(texts) + b)
         return p
 
+    def prepared_positive_probability(self, docs: Sequence[str]) -> np.ndarray:
+        """Calibrated ``P(positive)`` of texts already passed through :func:`prepare` (e.g. clauses)."""
+        self._check_fitted()
+        a, b = self.calibration_
+        p: np.ndarray = _sigmoid(a * self._margins(docs) + b)
+        return p
+
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Array (n, 3) of probabilities in the order ``negative, neutral, positive``."""
+        return self.predict_proba_prepared(prepare(texts))
+
+    def predict_proba_prepared(self, docs: Sequence[str]) -> np.ndarray:
+        """:meth:`predict_proba` for texts already passed through :func:`prepare`."""
         self._check_fitted()
-        docs = prepare(texts)
         if not docs:
             return np.zeros((0, 3))
         if self.head_ is not None:
@@ -364,8 +392,13 @@ class SentimentModel:
 
     def sentiments(self, texts: Sequence[str]) -> list[Sentiment]:
         """One :class:`Sentiment` per text: arg-max label, ``score = P(positive) - P(negative)``."""
+        return self.sentiments_from_proba(self.predict_proba(texts))
+
+    @staticmethod
+    def sentiments_from_proba(probs: np.ndarray) -> list[Sentiment]:
+        """:class:`Sentiment` objects from rows of (negative, neutral, positive) probabilities."""
         out = []
-        for row in self.predict_proba(texts):
+        for row in probs:
             d: dict[str, float] = {k: float(v) for k, v in zip(SENTIMENT_LABELS, row)}
             out.append(Sentiment(SENTIMENT_LABELS[int(row.argmax())], d["positive"] - d["negative"], d))
         return out

@@ -13,12 +13,17 @@ retrained one) and how the part that talks about each topic reads. Four parts, e
    must learn from the context too). It scores each clause of a new text; the text gets the clause maximum.
 3. **Learned model**: a logistic regression per topic on the labelled texts (hashed char n-gram TF-IDF).
 4. **Combiner**: a small logistic regression per topic over (lexicon match count, any match, best weak clause
-   margin, learned margin), fitted on out-of-fold margins of the labelled texts. Its output is ``score``.
+   margin, learned margin), fitted on out-of-fold margins of the labelled texts. Its output is ``score``, except
+   that when the lexicon fires the score is at least the lexicon's precision measured on the labelled texts
+   (``lexicon_floor``): the combiner learns to trust the in-domain learned model, which is weakest exactly on
+   new domains (bank, app), where the phrases still hold.
 
 Polarity of a detected topic comes from *its* clauses (those the lexicon matched for it, else the clause the weak
-model scores highest): ``(1 - w) * (2 * P_pos - 1) + w * lexicon_hint`` where ``P_pos`` is the mean calibrated
-``P(positive)`` of those clauses from the sentiment model and ``lexicon_hint`` in [-1, 1] the balance of
-positive/negative phrases; ``neutral`` when its absolute value is below ``neutral_band``. A topic whose training
+model scores highest): ``(1 - w) * (2 * P_pos - 1) + w * lexicon_hint`` where ``P_pos`` is the calibrated
+``P(positive)`` of those clauses (joined) from the sentiment model, ``lexicon_hint`` in [-1, 1] the balance of
+positive/negative phrases and ``w = polarity_lexicon_weight`` (0.7: the phrases are polarity-specific and know
+negation, "一点也不耐烦"); without polarised phrases it is ``2 * P_pos - 1`` alone; ``neutral`` when its
+absolute value is below ``neutral_band``. A topic whose training
 labels all share one polarity (``product_defect``: always negative) always gets that polarity.
 
 >>> m = TopicModel.load("models/feedback-zh-default")  # doctest: +SKIP
@@ -57,7 +62,7 @@ CLAUSE_SPLIT = re.compile(
     r"[,.!?;:~，。！？；：～…、\s]+|但是|不过|可是|然而|就是|只是|可惜|除了|而且|并且|另外|还有|虽然|尽管|其次|首先"
 )
 #: A lexicon match right after one of these reads the other way ("没色差", "无异味").
-_NEGATED = re.compile(r"(?:没有|没|无|不|未|非|毫无)$")
+_NEGATED = re.compile(r"(?:没有|没|无|不|未|非|毫无|一点也|一点都|丝毫|从来|从)$")
 _STACK_FEATURES = ("lexicon_count", "lexicon_any", "weak_max", "learned_margin")
 
 
@@ -111,6 +116,12 @@ def parse_topic_labels(labels: Iterable[Any]) -> list[dict[str, str]]:
     return out
 
 
+def _dot(x: Any, w: np.ndarray) -> np.ndarray:
+    """Sparse rows times a C-contiguous (n_features, k) matrix."""
+    out: np.ndarray = np.asarray(x @ w, dtype=np.float64)
+    return out
+
+
 def _compile(patterns: Sequence[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
 
@@ -148,7 +159,7 @@ class _Lexicon:
                 for m in rx.finditer(doc):
                     s = m.start()
                     ci = max(0, bisect.bisect_right(starts, s) - 1)
-                    flip = bi < 2 and _NEGATED.search(doc, max(0, s - 2), s) is not None
+                    flip = bi < 2 and _NEGATED.search(doc, max(0, s - 3), s) is not None
                     out[ti, ci, 1 - bi if flip else bi] += 1
         return out
 
@@ -172,6 +183,9 @@ class TopicModel:
     ['staff']
     """
 
+    #: What ``topics.json`` says about how the loaded model was made (set by :meth:`load`).
+    training_: dict[str, Any]
+
     def __init__(
         self,
         lexicon: Mapping[str, Sequence[Sequence[Any]]] | None = None,
@@ -186,8 +200,9 @@ class TopicModel:
         use_lexicon: bool = True,
         use_weak: bool = True,
         use_learned: bool = True,
+        lexicon_floor: bool = True,
         threshold: float = 0.5,
-        polarity_lexicon_weight: float = 0.4,
+        polarity_lexicon_weight: float = 0.7,
         neutral_band: float = 0.1,
         cv_folds: int = 5,
         random_state: int = 0,
@@ -204,6 +219,7 @@ class TopicModel:
         self.use_lexicon = use_lexicon
         self.use_weak = use_weak
         self.use_learned = use_learned
+        self.lexicon_floor = lexicon_floor
         self.threshold = threshold
         self.polarity_lexicon_weight = polarity_lexicon_weight
         self.neutral_band = neutral_band
@@ -244,7 +260,7 @@ class TopicModel:
         self.topics_ = topics
         self.lexicon_ = {t: [list(e) for e in base.get(t, [])] for t in topics} if self.use_lexicon else {}
         self.fixed_polarity_ = {}
-        for j, t in enumerate(topics):
+        for t in topics:
             seen = {r[t] for r in rows if t in r}
             if len(seen) == 1 and seen != {"neutral"}:
                 self.fixed_polarity_[t] = seen.pop()
@@ -285,6 +301,7 @@ class TopicModel:
                 self.coef_[j] = clf.coef_.ravel()
                 self.intercept_[j] = float(clf.intercept_[0])
         # Combiner per topic.
+        self._cache_weights()
         feats, _, _ = self._features(docs, learned=oof)
         self.stack_mean_ = np.zeros((n_t, len(_STACK_FEATURES)))
         self.stack_scale_ = np.ones((n_t, len(_STACK_FEATURES)))
@@ -300,6 +317,10 @@ class TopicModel:
             self.stack_mean_[j], self.stack_scale_[j] = mu, sd
             self.stack_coef_[j] = lr.coef_.ravel()
             self.stack_intercept_[j] = float(lr.intercept_[0])
+        # Precision of "the lexicon fired" on the labelled texts (add-one smoothed): the floor of the score.
+        fired = feats[:, :, 1] > 0
+        tp = (fired & (y > 0)).sum(axis=0)
+        self.lexicon_precision_ = (tp + 1) / (fired.sum(axis=0) + 2)
         self.n_train_ = len(docs)
         return self
 
@@ -313,6 +334,11 @@ class TopicModel:
                 counts[j] = lex[j, :, 0 if fixed == "positive" else 1] + lex[j, :, 2]
         out: np.ndarray = counts
         return out
+
+    def _cache_weights(self) -> None:
+        """(n_features, n_topics) C-contiguous copies for fast sparse products at inference."""
+        self._weak_w = np.ascontiguousarray(self.weak_coef_.T)
+        self._learned_w = np.ascontiguousarray(self.coef_.T)
 
     def _lr(self, C: float) -> Any:
         from sklearn.linear_model import LogisticRegression
@@ -371,10 +397,12 @@ class TopicModel:
             flat.extend(doc[a:b] for a, b in spans)
         feats = np.zeros((len(docs), n_t, len(_STACK_FEATURES)))
         weak: list[np.ndarray] = []
-        if any(self.weak_trained_) and flat:
-            zc = np.asarray(self.featurizer_.transform(flat) @ self.weak_coef_.T) + self.weak_intercept_
-        else:
-            zc = np.zeros((len(flat), n_t))
+        use_weak = any(self.weak_trained_) and bool(flat)
+        need_docs = learned is None and self.use_learned and bool(docs)
+        # One featurisation call for clauses and texts (a one-clause text is hashed once, see transform()).
+        x = self.featurizer_.transform([*(flat if use_weak else []), *(docs if need_docs else [])])
+        n_flat = len(flat) if use_weak else 0
+        zc = _dot(x[:n_flat], self._weak_w) + self.weak_intercept_ if use_weak else np.zeros((len(flat), n_t))
         pos = 0
         for i, (spans, lex) in enumerate(per_doc):
             z = zc[pos:pos + len(spans)]
@@ -386,8 +414,7 @@ class TopicModel:
             feats[i, :, 2] = z.max(axis=0) if len(z) else 0.0
         if learned is None:
             learned = (
-                np.asarray(self.featurizer_.transform(list(docs)) @ self.coef_.T) + self.intercept_
-                if self.use_learned and docs else np.zeros((len(docs), n_t))
+                _dot(x[n_flat:], self._learned_w) + self.intercept_ if need_docs else np.zeros((len(docs), n_t))
             )
         feats[:, :, 3] = learned
         return feats, weak, per_doc
@@ -395,6 +422,11 @@ class TopicModel:
     def _proba(self, feats: np.ndarray) -> np.ndarray:
         z = (((feats - self.stack_mean_) / self.stack_scale_) * self.stack_coef_).sum(axis=2) + self.stack_intercept_
         out: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
+        if self.lexicon_floor:
+            # The combiner learns how far to trust the in-domain learned model; on new domains that model is
+            # weak, so a lexicon match keeps at least the lexicon's measured precision (when above threshold).
+            floor = np.where(self.lexicon_precision_ >= self.threshold, self.lexicon_precision_, 0.0)
+            out = np.where(feats[:, :, 1] > 0, np.maximum(out, floor), out)
         return out
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
@@ -415,8 +447,13 @@ class TopicModel:
         Without ``sentiment_model`` the polarity comes from the lexicon hints alone (neutral when there are none).
         Empty texts get ``()``.
         """
+        return self.predict_hits_prepared(prepare(list(texts)), sentiment_model)
+
+    def predict_hits_prepared(
+        self, docs: Sequence[str], sentiment_model: SentimentModel | None = None
+    ) -> list[tuple[TopicHit, ...]]:
+        """:meth:`predict_hits` for texts already passed through :func:`feedback_nlp.sentiment.prepare`."""
         self._check_fitted()
-        docs = prepare(list(texts))
         feats, weak, per_doc = self._features(docs)
         proba = self._proba(feats)
         # Which clauses talk about each detected topic, collected for one batched sentiment call.
@@ -432,19 +469,19 @@ class TopicModel:
                 if not idx:
                     idx = [int(weak[i][:, j].argmax())] if any(self.weak_trained_) else list(range(len(spans)))
                 npos, nneg = float(lex[j, idx, 0].sum()), float(lex[j, idx, 1].sum())
-                hint = (npos - nneg) / max(1.0, npos + nneg)
+                hint = (npos - nneg) / (npos + nneg) if npos + nneg else float("nan")
                 wanted.append((i, j, idx, hint))
         pol: dict[tuple[int, int], SentimentLabel] = {}
         if wanted:
             if sentiment_model is not None:
                 clause_texts = [" ".join(docs[i][per_doc[i][0][c][0]:per_doc[i][0][c][1]] for c in idx)
                                 for i, _, idx, _ in wanted]
-                p_pos = sentiment_model.positive_probability(clause_texts)
+                p_pos = sentiment_model.prepared_positive_probability(clause_texts)
                 w = self.polarity_lexicon_weight
             else:
                 p_pos, w = np.full(len(wanted), 0.5), 1.0
             for (i, j, _, hint), p in zip(wanted, p_pos):
-                s = (1 - w) * (2 * float(p) - 1) + w * hint
+                s = 2 * float(p) - 1 if np.isnan(hint) else (1 - w) * (2 * float(p) - 1) + w * hint
                 pol[(i, j)] = "neutral" if abs(s) < self.neutral_band else ("positive" if s > 0 else "negative")
         out: list[tuple[TopicHit, ...]] = []
         for i, doc in enumerate(docs):
@@ -473,6 +510,7 @@ class TopicModel:
             "use_lexicon": self.use_lexicon,
             "use_weak": self.use_weak,
             "use_learned": self.use_learned,
+            "lexicon_floor": self.lexicon_floor,
             "threshold": self.threshold,
             "polarity_lexicon_weight": self.polarity_lexicon_weight,
             "neutral_band": self.neutral_band,
@@ -510,9 +548,10 @@ class TopicModel:
             "stack_scale": self.stack_scale_.tolist(),
             "stack_coef": self.stack_coef_.tolist(),
             "stack_intercept": self.stack_intercept_.tolist(),
+            "lexicon_precision": self.lexicon_precision_.tolist(),
             "n_train": self.n_train_,
             "n_weak_clauses": self.n_weak_clauses_,
-            "training": dict(training or {}),
+            "training": dict(training if training is not None else getattr(self, "training_", {})),
         }
         (d / "topics.json").write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")
 
@@ -529,8 +568,8 @@ class TopicModel:
         if list(state["stack_features"]) != list(_STACK_FEATURES):
             raise ValueError(f"{d}: topic combiner was saved with other features; retrain the model")
         keys = ("n_features", "min_df", "C", "weak_C", "stack_C", "weak_max_clauses", "weak_mask", "use_lexicon",
-                "use_weak", "use_learned", "threshold", "polarity_lexicon_weight", "neutral_band", "cv_folds",
-                "random_state")
+                "use_weak", "use_learned", "lexicon_floor", "threshold", "polarity_lexicon_weight", "neutral_band",
+                "cv_folds", "random_state")
         m = cls(ngram_range=(int(state["ngram_range"][0]), int(state["ngram_range"][1])),
                 **{k: state[k] for k in keys})
         m.topics_ = [str(t) for t in state["topics"]]
@@ -548,6 +587,7 @@ class TopicModel:
         m.weak_coef_[:, idx] = weak
         m.coef_ = np.zeros((n_t, m.n_features), dtype=np.float32)
         m.coef_[:, idx] = coef
+        m._cache_weights()
         m.weak_intercept_ = np.asarray(state["weak_intercept"], dtype=np.float64)
         m.weak_trained_ = [bool(b) for b in state["weak_trained"]]
         m.intercept_ = np.asarray(state["intercept"], dtype=np.float64)
@@ -555,6 +595,7 @@ class TopicModel:
         m.stack_scale_ = np.asarray(state["stack_scale"], dtype=np.float64)
         m.stack_coef_ = np.asarray(state["stack_coef"], dtype=np.float64)
         m.stack_intercept_ = np.asarray(state["stack_intercept"], dtype=np.float64)
+        m.lexicon_precision_ = np.asarray(state["lexicon_precision"], dtype=np.float64)
         m.n_train_ = int(state.get("n_train", 0))
         m.n_weak_clauses_ = int(state.get("n_weak_clauses", 0))
         m.training_ = dict(state.get("training") or {})

@@ -98,3 +98,22 @@ def test_help_on_every_command() -> None:
     for cmd in ([], ["classify"], ["train"], ["evaluate"]):
         r = subprocess.run([sys.executable, "-m", "feedback_nlp", *cmd, "--help"], capture_output=True, text=True)
         assert r.returncode == 0 and "usage" in r.stdout
+
+
+def test_train_topics_on_a_tiny_custom_taxonomy(tmp_path: Path, tiny_model_dir: Path) -> None:
+    rows = []
+    for i in range(12):
+        rows.append({"text": f"停车场太小了，第{i}次找不到车位", "topics": {"parking": "negative"}})
+        rows.append({"text": f"停车很方便，车位很多{i}", "topics": {"parking": "positive"}})
+        rows.append({"text": f"WiFi一直断线，网速太慢{i}", "topics": {"wifi": "negative"}})
+        rows.append({"text": f"早餐不错，环境安静{i}", "topics": {}})
+    data = tmp_path / "topics.jsonl"
+    pd.DataFrame(rows).to_json(data, orient="records", lines=True, force_ascii=False)
+    out = tmp_path / "custom"
+    assert main(["train", "--task", "topics", "--data", str(data), "--out", str(out),
+                 "--base", str(tiny_model_dir)]) == 0
+    clf = fn.load(out)
+    assert clf.topics is not None and clf.topics.topics_ == ["parking", "wifi"]
+    r = clf.classify("停车场太小了，找不到车位")
+    assert "parking" in r.topic_names
+    assert clf.meta["training"]["topics"]["rows"] == 48

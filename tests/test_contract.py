@@ -128,3 +128,42 @@ def test_one_megabyte_text_is_truncated_not_crashing(any_clf: fn.FeedbackClassif
     r = any_clf.classify(big)
     assert r.text == big
     assert r.sentiment.label in SENTIMENT_LABELS
+
+
+def test_kind_priority_and_deadline(any_clf: fn.FeedbackClassifier) -> None:
+    from datetime import timedelta
+
+    from feedback_nlp.intent import KINDS, Priority
+
+    for text in TEXTS:
+        r = any_clf.classify(text)
+        assert r.kind in KINDS
+        assert Priority(r.priority) is not None
+        assert r.respond_within == Priority(r.priority).respond_within
+        assert isinstance(r.respond_within, timedelta)
+        d = r.to_dict()
+        assert isinstance(d["priority"], str) and isinstance(d["respond_within"], float)
+    empty = any_clf.classify("")
+    assert (empty.kind, str(empty.priority), empty.topics) == ("other", "suggestion", ())
+
+
+def test_topic_hits_are_well_formed(any_clf: fn.FeedbackClassifier) -> None:
+    for r in any_clf.classify_batch(TEXTS):
+        for hit in r.topics:
+            assert isinstance(hit, fn.TopicHit)
+            assert 0.0 <= hit.score <= 1.0
+            assert hit.polarity in SENTIMENT_LABELS
+        assert r.topic_names == tuple(h.name for h in r.topics)
+
+
+def test_frame_kind_priority_and_tier(any_clf: fn.FeedbackClassifier) -> None:
+    df = pd.DataFrame({"text": ["页面有点丑", "页面有点丑", "信用卡被盗刷了两万"], "tier": [None, "vip", "vip"]})
+    out = any_clf.classify_frame(df, tier_col="tier")
+    for col in ("kind", "priority", "respond_within", "topic_polarities", "topic_scores"):
+        assert col in out.columns
+    plain = any_clf.classify_frame(df)
+    assert plain["priority"].iloc[0] == plain["priority"].iloc[1]
+    rank = {"suggestion": 0, "normal": 1, "high": 2, "urgent": 3}
+    assert rank[out["priority"].iloc[1]] >= rank[plain["priority"].iloc[1]]
+    with pytest.raises(KeyError, match="tier_col"):
+        any_clf.classify_frame(df, tier_col="nope")
