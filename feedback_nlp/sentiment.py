@@ -339,7 +339,7 @@ class SentimentModel:
                 pc.max() * (1 - pc.min()), float((pc > 0.5).mean()), len(_HEDGE.findall(doc)),
                 np.log1p(len(doc)), np.log1p(len(zc)),
             ])
-        return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(ThreeWayHead.FEATURES))
+        return np.asarray(rows, dtype=np.float64).reshape(len(rows), -1)
 
     def _head_features(self, docs: Sequence[str]) -> np.ndarray:
         # One featurisation call for the texts and all their clauses (cheaper than two).

@@ -115,6 +115,11 @@ def main(argv: list[str] | None = None) -> int:
     }
     model.save(args.out, training=training)
     print(f"wrote {Path(args.out) / 'topics.json'} and topics.npz")
+    if (Path(args.out) / "meta.json").exists():  # a full model directory: refresh meta.json and the model card
+        import feedback_nlp as fn
+
+        fn.load(args.out).save(args.out)
+        print(f"updated {Path(args.out) / 'meta.json'} and README.md (components: sentiment, topics)")
     return 0
 
 

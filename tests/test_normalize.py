@@ -32,3 +32,16 @@ def test_truncate_keeps_head_and_tail() -> None:
     assert len(t) == MAX_CHARS
     assert t.startswith("头") and t.endswith("尾")
     assert truncate("短") == "短"
+
+
+def test_hash_char_ngrams_counts_every_ngram_inside_each_text() -> None:
+    from feedback_nlp.features import hash_char_ngrams
+
+    texts = ["", "a", "好", "好好", "abc", "\ud800x", "很好很好"]
+    m = hash_char_ngrams(texts, (1, 3), 2**12)
+    expected = [sum(max(len(t) - k + 1, 0) for k in (1, 2, 3)) for t in texts]
+    assert m.sum(axis=1).A.ravel().tolist() == expected
+    # n-grams never cross from one text into the next
+    assert (hash_char_ngrams(["ab", "c"], (2, 2), 2**12)[1].sum()) == 0
+    same = hash_char_ngrams(["很好很好"], (1, 3), 2**12)
+    assert (same != m[6]).nnz == 0
