@@ -1,4 +1,4 @@
-"""Command line: ``feedback-nlp classify | train | evaluate | mine | forecast`` (``--help`` on each).
+"""Command line: ``feedback-nlp classify | train | evaluate | mine | forecast | serve`` (``--help`` on each).
 
     feedback-nlp classify "快递三天才到，客服态度还很差" "房间很干净"
     feedback-nlp classify --input tickets.csv --output scored.csv --text-col text
@@ -7,6 +7,7 @@
     feedback-nlp evaluate --data my_labels.csv --model my_model
     feedback-nlp mine --input tags.csv --min-support 0.01
     feedback-nlp forecast --input volume.csv --time-col date --value-col count --horizon 28 --output fc.csv
+    feedback-nlp serve --port 8000 --workers 1      # needs the [service] extra
 """
 
 from __future__ import annotations
@@ -214,6 +215,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_mine_parser(sub)
     add_forecast_parser(sub)
+
+    from .cli_service import add_serve_parser
+
+    add_serve_parser(sub)
     return p
 
 
