@@ -256,5 +256,9 @@ def model_card(meta: dict[str, Any]) -> str:
         elif isinstance(v, list):
             v = json.dumps(v)
         lines.append(f"| {k} | {v} |")
+    topics = meta.get("topics")
+    if topics:
+        lines += ["", "## Topic component", "", f"- topics: {', '.join(topics.get('names', []))}"]
+        lines += [f"- {k}: `{v}`" for k, v in _flatten("", topics.get("training", {})) if not k.startswith("params")]
     lines += ["", "## Limitations", "", str(meta.get("limitations", "Trained on the data above; check it on yours."))]
     return "\n".join(lines) + "\n"
