@@ -12,13 +12,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import plotting
 from ._validation import ErrorPolicy
+from .analytics import (
+    csat,
+    emerging_terms,
+    heatmap,
+    keywords,
+    nps,
+    sentiment_alerts,
+    term_clusters,
+    top_issues,
+    underperformers,
+)
 from .classifier import FeedbackClassifier
 from .cooccurrence import mine_cooccurrence, plot_rules, rule_chains, transactions_from_frame
 from .forecast import ForecastWarning, VolumeForecast, backtest_volume, count_volume, forecast_volume
 from .intent import Priority, PriorityRules, classify_kind, grade_priority, raise_for_tier
 from .normalize import normalize
 from .registry import available_models, default_classifier, load
+from .report import report
 from .results import Classification, Sentiment, TopicHit
 from .sentiment import SentimentModel
 from .topics import TopicModel
@@ -57,6 +70,17 @@ __all__ = [
     "backtest_volume",
     "VolumeForecast",
     "ForecastWarning",
+    "plotting",
+    "keywords",
+    "top_issues",
+    "emerging_terms",
+    "term_clusters",
+    "sentiment_alerts",
+    "nps",
+    "csat",
+    "underperformers",
+    "heatmap",
+    "report",
 ]
 
 
