@@ -80,7 +80,16 @@ def _cmd_train(args: argparse.Namespace) -> int:
     if args.holdout > 0:
         from sklearn.model_selection import train_test_split
 
-        train, test = train_test_split(df, test_size=args.holdout, random_state=args.seed)
+        if args.holdout_group_col:
+            from sklearn.model_selection import GroupShuffleSplit
+
+            if args.holdout_group_col not in df.columns:
+                raise KeyError(f"--holdout-group-col {args.holdout_group_col!r} is not a column of {args.data}")
+            gss = GroupShuffleSplit(n_splits=1, test_size=args.holdout, random_state=args.seed)
+            tr_idx, te_idx = next(gss.split(df, groups=df[args.holdout_group_col]))
+            train, test = df.iloc[tr_idx], df.iloc[te_idx]
+        else:
+            train, test = train_test_split(df, test_size=args.holdout, random_state=args.seed)
         clf = train_sentiment(train[args.text_col].tolist(), train[args.label_col].tolist(), **params)
         groups = test[args.group_col].tolist() if args.group_col else None
         metrics["holdout"] = evaluate_sentiment(clf, test[args.text_col].tolist(), test[args.label_col].tolist(),
@@ -195,6 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
                                   "model directory, else the shipped default)")
     t.add_argument("--group-col", help="column to break held-out accuracy down by (e.g. source)")
     t.add_argument("--holdout", type=float, default=0.0, help="fraction held out to report metrics (e.g. 0.2)")
+    t.add_argument("--holdout-group-col",
+                   help="hold out whole groups of this column (e.g. a template or customer id), so near-duplicate "
+                        "rows never sit on both sides of the split")
     t.add_argument("--C", type=float, default=8.0, help="inverse regularisation strength")
     t.add_argument("--neutral-threshold", type=float, default=0.3, help="|score| below this is neutral")
     t.add_argument("--seed", type=int, default=0)

@@ -117,3 +117,13 @@ def test_train_topics_on_a_tiny_custom_taxonomy(tmp_path: Path, tiny_model_dir: 
     r = clf.classify("停车场太小了，找不到车位")
     assert "parking" in r.topic_names
     assert clf.meta["training"]["topics"]["rows"] == 48
+
+
+def test_train_holdout_by_group_keeps_groups_apart(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = FIXTURES / "reviews_small.csv"
+    out = tmp_path / "g"
+    args = ["train", "--data", str(data), "--out", str(out), "--holdout", "0.5", "--holdout-group-col", "source"]
+    assert main(args) == 0
+    held = json.loads(capsys.readouterr().out)["holdout"]
+    assert held["n"] == 80  # one of the two sources, whole
+    assert main([*args[:-1], "nope"]) == 2
