@@ -218,6 +218,12 @@ class FeedbackClassifier:
                 f"{meta.get('feedback_nlp_version')}); this version reads format {MODEL_FORMAT}: retrain or upgrade"
             )
         topics = TopicModel.load(d) if (d / "topics.json").exists() else None
+        from .transformer import is_transformer_dir  # does not import torch
+
+        if is_transformer_dir(d):  # a fine-tuned transformer sentiment component (the [transformers] extra)
+            from .transformer import TransformerSentiment
+
+            return cls(TransformerSentiment.load(d), meta, topics)  # type: ignore[arg-type]
         return cls(SentimentModel.load(d), meta, topics)
 
     def __repr__(self) -> str:
@@ -243,7 +249,8 @@ def model_card(meta: dict[str, Any]) -> str:
         "",
         f"- feedback_nlp version: {meta.get('feedback_nlp_version', '?')}, model format {meta.get('format', '?')}",
         f"- saved: {meta.get('saved_at', '?')}",
-        "- load: `feedback_nlp.load(<this directory>)`; the files are JSON and NumPy arrays (no pickle, no code).",
+        "- load: `feedback_nlp.load(<this directory>)`; the files are JSON, NumPy arrays and (transformer models)"
+        " safetensors: no pickle, no code.",
         "",
         "## Training",
         "",

@@ -4,6 +4,7 @@
     feedback-nlp classify --input tickets.csv --output scored.csv --text-col text
     feedback-nlp train --data my_labels.jsonl --out my_model --holdout 0.2
     feedback-nlp train --task topics --data my_topics.jsonl --out my_model
+    feedback-nlp train --backend transformers --base ./bert-base-chinese --data my_labels.csv --out my_bert
     feedback-nlp evaluate --data my_labels.csv --model my_model
     feedback-nlp mine --input tags.csv --min-support 0.01
     feedback-nlp forecast --input volume.csv --time-col date --value-col count --horizon 28 --output fc.csv
@@ -70,6 +71,10 @@ def _cmd_train(args: argparse.Namespace) -> int:
     from . import __version__
     from .training import evaluate_sentiment, read_table, train_sentiment
 
+    if getattr(args, "backend", "linear") == "transformers":
+        from .cli_transformer import train_transformer_from_args
+
+        return train_transformer_from_args(args)
     if args.task == "topics":
         return _train_topics(args)
     cols = [args.text_col, args.label_col] + ([args.group_col] if args.group_col else [])
@@ -212,6 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--version", default="0.1.0", help="version written to the model card")
     t.add_argument("--encoding", default="utf-8")
+    from .cli_transformer import add_transformer_arguments
+
+    add_transformer_arguments(t)  # --backend transformers --base ... (the [transformers] extra)
     t.set_defaults(func=_cmd_train)
 
     e = sub.add_parser("evaluate", help="metrics of a model on a labelled file")
