@@ -225,15 +225,9 @@ def _positive_int(value: Any, name: str, minimum: int = 1) -> int:
 
 
 def _times(df: pd.DataFrame, time_col: str) -> pd.Series:
-    import pandas as pd
+    from .forecast import parse_times
 
-    try:
-        times = pd.to_datetime(df[time_col])
-    except (ValueError, TypeError) as e:
-        raise ValueError(f"column {time_col!r} is not parseable as dates: {e}") from e
-    if times.isna().any():
-        raise ValueError(f"{int(times.isna().sum())} rows have no {time_col!r}; drop them first: "
-                         f"df.dropna(subset=[{time_col!r}])")
+    times = parse_times(df, time_col)
     if getattr(times.dt, "tz", None) is not None:
         times = times.dt.tz_localize(None)
     return times

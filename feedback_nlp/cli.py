@@ -26,7 +26,7 @@ __all__ = ["main"]
 def _write_table(df: Any, path: Path) -> None:
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".json"):
-        df.to_json(path, orient="records", lines=True, force_ascii=False)
+        df.to_json(path, orient="records", lines=True, force_ascii=False, date_format="iso")
     elif suffix == ".parquet":
         df.to_parquet(path)
     elif suffix in (".csv", ".tsv"):

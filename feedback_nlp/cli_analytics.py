@@ -34,16 +34,9 @@ def _read(path: str, encoding: str) -> Any:
 
 
 def _write(df: Any, path: str) -> None:
-    p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix in (".jsonl", ".json"):
-        df.to_json(p, orient="records", lines=True, force_ascii=False, date_format="iso")
-    elif suffix == ".parquet":
-        df.to_parquet(p)
-    elif suffix in (".csv", ".tsv"):
-        df.to_csv(p, index=False, sep="\t" if suffix == ".tsv" else ",")
-    else:
-        raise ValueError(f"{p}: unknown output type {suffix!r}; use .csv, .tsv, .jsonl or .parquet")
+    from .cli import _write_table
+
+    _write_table(df, Path(path))
 
 
 def _flat_rules(rules: Any) -> Any:

@@ -108,6 +108,20 @@ class VolumeForecast:
 
 
 # --------------------------------------------------------------------------- counting
+def parse_times(df: pd.DataFrame, time_col: str) -> pd.Series:
+    """``df[time_col]`` as datetimes; unparseable or missing values raise a ValueError that says what to do."""
+    import pandas as pd
+
+    try:
+        times = pd.to_datetime(df[time_col])
+    except (ValueError, TypeError) as e:
+        raise ValueError(f"column {time_col!r} is not parseable as dates: {e}") from e
+    if times.isna().any():
+        raise ValueError(f"{int(times.isna().sum())} rows have no {time_col!r}; drop them first: "
+                         f"df.dropna(subset=[{time_col!r}])")
+    return times
+
+
 def count_volume(
     df: pd.DataFrame,
     time_col: str,
@@ -142,13 +156,7 @@ def count_volume(
     missing = [c for c in [time_col, *groups] if c not in df.columns]
     if missing:
         raise KeyError(f"columns {missing} not in the DataFrame (columns: {list(df.columns)})")
-    try:
-        times = pd.to_datetime(df[time_col])
-    except (ValueError, TypeError) as e:
-        raise ValueError(f"column {time_col!r} is not parseable as dates: {e}") from e
-    if times.isna().any():
-        raise ValueError(f"{int(times.isna().sum())} rows have no {time_col!r}; drop them first: "
-                         f"df.dropna(subset=[{time_col!r}])")
+    times = parse_times(df, time_col)
     data = pd.DataFrame({"_t": times.to_numpy(), **{g: df[g].to_numpy() for g in groups}})
     if not groups:
         counts = pd.Series(1, index=pd.DatetimeIndex(data["_t"])).resample(freq).sum()
