@@ -18,19 +18,9 @@ __all__ = ["add_forecast_parser", "add_mine_parser"]
 
 
 def _read(path: str, encoding: str) -> Any:
-    import pandas as pd
+    from .training import read_table
 
-    p = Path(path)
-    if not p.exists():
-        raise FileNotFoundError(f"no such file: {p}")
-    suffix = p.suffix.lower()
-    if suffix in (".csv", ".tsv"):
-        return pd.read_csv(p, sep="\t" if suffix == ".tsv" else ",", encoding=encoding)
-    if suffix in (".jsonl", ".json"):
-        return pd.read_json(p, lines=suffix == ".jsonl", encoding=encoding)
-    if suffix == ".parquet":
-        return pd.read_parquet(p)
-    raise ValueError(f"{p}: unknown file type {suffix!r}; use .csv, .tsv, .jsonl, .json or .parquet")
+    return read_table(path, encoding=encoding)
 
 
 def _write(df: Any, path: str) -> None:

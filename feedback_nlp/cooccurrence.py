@@ -386,16 +386,6 @@ def rule_chains(
     return out.reset_index(drop=True)
 
 
-def _cjk_fonts() -> list[str]:
-    """Installed fonts that have Chinese glyphs (matplotlib's default font has none)."""
-    from matplotlib import font_manager
-
-    wanted = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
-              "SimHei", "Microsoft YaHei", "PingFang SC", "Heiti SC", "Arial Unicode MS")
-    have = {f.name for f in font_manager.fontManager.ttflist}
-    return [f for f in wanted if f in have]
-
-
 def plot_rules(
     rules: pd.DataFrame,
     kind: Literal["network", "heatmap"] = "network",
@@ -425,8 +415,10 @@ def plot_rules(
 
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 6))
-    fonts = _cjk_fonts()
-    text_kw: dict[str, Any] = {"fontfamily": fonts} if fonts else {}
+    from .plotting import find_cjk_font
+
+    font = find_cjk_font()
+    text_kw: dict[str, Any] = {"fontfamily": [font]} if font else {}
     shown = rules.sort_values(metric, ascending=False, kind="mergesort").head(top)
     if len(shown) == 0:
         ax.text(0.5, 0.5, "no rules", ha="center", va="center", transform=ax.transAxes)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "CJK_FONTS",
+    "find_cjk_font",
     "CJKFontWarning",
     "bar_chart",
     "figure_to_base64",
@@ -77,6 +78,17 @@ def _find_font() -> str | None:
     return None
 
 
+def find_cjk_font(refresh: bool = False) -> str | None:
+    """The installed CJK font :func:`use_cjk_font` would use (searched once per process), without changing
+    matplotlib's settings; None when there is none. For charts that set the font per text element.
+    """
+    with _lock:
+        if refresh or "font" not in _chosen:
+            _chosen["font"] = _find_font()
+            _chosen.pop("applied", None)
+        return _chosen["font"]
+
+
 def use_cjk_font(required: bool = False, refresh: bool = False) -> str | None:
     """Configure matplotlib (once per process, thread-safe) to draw Chinese text; returns the font family used.
 
@@ -90,11 +102,8 @@ def use_cjk_font(required: bool = False, refresh: bool = False) -> str | None:
     >>> name is None or plt.rcParams["font.sans-serif"][0] == name
     True
     """
+    name = find_cjk_font(refresh)
     with _lock:
-        if refresh or "font" not in _chosen:
-            _chosen["font"] = _find_font()
-            _chosen.pop("applied", None)
-        name = _chosen["font"]
         if name is not None:
             import matplotlib as mpl
 

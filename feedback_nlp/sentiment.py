@@ -272,7 +272,8 @@ class SentimentModel:
                 if want_head:
                     w = fold.coef_.ravel()
                     b = float(fold.intercept_[0])
-                    for i, zc in zip(te, self._clause_margins([docs[i] for i in te], f, w, b)):
+                    _, zcs = self._text_and_clause_margins([docs[i] for i in te], f, w, b)
+                    for i, zc in zip(te, zcs):
                         oof_clauses[i] = zc
             platt = LogisticRegression(C=1e6).fit(oof.reshape(-1, 1), y)
             self.calibration_ = (float(platt.coef_[0, 0]), float(platt.intercept_[0]))
@@ -316,14 +317,16 @@ class SentimentModel:
         return np.asarray(x @ self.coef_, dtype=np.float64) + self.intercept_
 
     @staticmethod
-    def _clause_margins(
+    def _text_and_clause_margins(
         docs: Sequence[str], featurizer: CharNgramTfidf, coef: np.ndarray, intercept: float
-    ) -> list[np.ndarray]:
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Margins of each text and of each of its clauses, from one featurisation call."""
         split = [clauses(d) for d in docs]
-        flat = [c for cs in split for c in cs]
-        z = np.asarray(featurizer.transform(flat) @ coef, dtype=np.float64) + intercept
+        flat = [*docs, *(c for cs in split for c in cs)]
+        z_all = np.asarray(featurizer.transform(flat) @ coef, dtype=np.float64) + intercept
+        z, rest = z_all[: len(docs)], z_all[len(docs):]
         bounds = np.cumsum([0, *(len(cs) for cs in split)]).tolist()
-        return [z[a:b] for a, b in itertools.pairwise(bounds)]
+        return z, [rest[a:b] for a, b in itertools.pairwise(bounds)]
 
     def _features_from_margins(
         self, docs: Sequence[str], z: np.ndarray, z_clauses: Sequence[np.ndarray]
@@ -342,13 +345,8 @@ class SentimentModel:
         return np.asarray(rows, dtype=np.float64).reshape(len(rows), -1)
 
     def _head_features(self, docs: Sequence[str]) -> np.ndarray:
-        # One featurisation call for the texts and all their clauses (cheaper than two).
-        split = [clauses(d) for d in docs]
-        flat = [*docs, *(c for cs in split for c in cs)]
-        z_all = self._margins(flat)
-        z, rest = z_all[: len(docs)], z_all[len(docs):]
-        bounds = np.cumsum([0, *(len(cs) for cs in split)]).tolist()
-        return self._features_from_margins(docs, z, [rest[a:b] for a, b in itertools.pairwise(bounds)])
+        z, zc = self._text_and_clause_margins(docs, self.featurizer_, self.coef_, self.intercept_)
+        return self._features_from_margins(docs, z, zc)
 
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
         """Raw linear margins of the binary model (uncalibrated)."""
