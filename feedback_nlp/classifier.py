@@ -217,8 +217,10 @@ class FeedbackClassifier:
                 f"{d} is model format {meta.get('format')!r} (saved by feedback_nlp "
                 f"{meta.get('feedback_nlp_version')}); this version reads format {MODEL_FORMAT}: retrain or upgrade"
             )
-        topics = TopicModel.load(d) if (d / "topics.json").exists() else None
         from .transformer import is_transformer_dir  # does not import torch
+        from .transformer_topics import load_topic_component  # neither does this one
+
+        topics: Any = load_topic_component(d)  # TopicModel (topics.json) or TransformerTopics (transformer_topics.json)
 
         if is_transformer_dir(d):  # a fine-tuned transformer sentiment component (the [transformers] extra)
             from .transformer import TransformerSentiment

@@ -132,6 +132,18 @@ def _topic_label(value: Any) -> Any:
     return value
 
 
+def _unlabeled(args: argparse.Namespace, labelled: set[str]) -> list[str] | None:
+    """Texts of ``--unlabeled`` for the weak supervision of the topic model (texts of the labelled file left out)."""
+    if not args.unlabeled:
+        return None
+    from .training import read_table
+
+    u = read_table(args.unlabeled, [args.text_col], encoding=args.encoding).dropna(subset=[args.text_col])
+    texts = u[args.text_col].astype(str)
+    kept: list[str] = texts[~texts.isin(labelled)].tolist()
+    return kept
+
+
 def _train_topics(args: argparse.Namespace) -> int:
     from datetime import date
 
@@ -146,12 +158,15 @@ def _train_topics(args: argparse.Namespace) -> int:
     base = args.base or (str(out) if (out / "meta.json").exists() else "default")
     clf = load(base)
     labels = [_topic_label(v) for v in df[label_col]]
-    model = TopicModel(random_state=args.seed).fit(df[args.text_col].tolist(), labels)
+    unl_texts = _unlabeled(args, set(df[args.text_col].astype(str)))
+    model = TopicModel(random_state=args.seed).fit(df[args.text_col].tolist(), labels, unlabeled_texts=unl_texts)
     clf.topics = model
     clf.meta = {**clf.meta, "name": out.name, "version": args.version}
     clf.meta.setdefault("training", {})
     clf.meta["training"] = {**clf.meta["training"], "topics": {
         "data": str(args.data), "rows": len(df), "topics": model.topics_, "date": date.today().isoformat(),
+        "unlabeled": str(args.unlabeled) if args.unlabeled else None, "unlabeled_rows": len(unl_texts or []),
+        "weak_clauses": model.n_weak_clauses_,
         "command": " ".join(["feedback-nlp", *sys.argv[1:]]), "sentiment_from": base}}
     clf.save(out)
     print(f"saved model with topics {model.topics_} to {out}; load it with feedback_nlp.load({str(out)!r})",
@@ -207,6 +222,8 @@ def build_parser() -> argparse.ArgumentParser:
                         '{"topic": "negative", ...} dicts, JSON strings or comma-separated names')
     t.add_argument("--base", help="topics: the model whose sentiment part is kept (default: --out if it is a "
                                   "model directory, else the shipped default)")
+    t.add_argument("--unlabeled", help="topics: a file of texts without topic labels (same --text-col) for the "
+                                       "weak supervision, e.g. all your reviews (recommended: thousands)")
     t.add_argument("--group-col", help="column to break held-out accuracy down by (e.g. source)")
     t.add_argument("--holdout", type=float, default=0.0, help="fraction held out to report metrics (e.g. 0.2)")
     t.add_argument("--holdout-group-col",

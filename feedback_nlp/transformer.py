@@ -27,7 +27,9 @@ How it works (each point is a documented choice):
 
 A model directory is marked by ``transformer_sentiment.json`` (:func:`is_transformer_dir`); loading it as a
 :class:`~feedback_nlp.classifier.FeedbackClassifier` (:func:`load_transformer_classifier`) picks that file up
-instead of ``sentiment.json``, topics included when ``topics.json`` is there.
+instead of ``sentiment.json``, with the topic component that is there (``topics.json``: a TopicModel;
+``transformer_topics.json``: a :class:`~feedback_nlp.transformer_topics.TransformerTopics`, the transformer topic
+head, which shares this module's plumbing: :class:`_TransformerBase` and the training loop :func:`_fine_tune`).
 
 ``import feedback_nlp`` never imports torch; this module imports torch and transformers inside its functions
 (install them with ``pip install "feedback_nlp[transformers]"``).
@@ -49,7 +51,7 @@ import re
 import threading
 import time
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -107,12 +109,12 @@ def is_transformer_dir(directory: str | Path) -> bool:
     return (Path(directory) / CONFIG_NAME).is_file()
 
 
-def check_model_files(directory: str | Path, ours: bool = False) -> None:
+def check_model_files(directory: str | Path, ours: bool = False, marker: str | None = CONFIG_NAME) -> None:
     """Raise :class:`FileNotFoundError` naming what a checkpoint directory lacks.
 
     A checkpoint needs ``config.json``, weights (``*.safetensors``, or ``pytorch_model.bin`` for a base
-    checkpoint) and a tokenizer (``tokenizer.json`` or ``vocab.txt``); ``ours=True`` also needs
-    ``transformer_sentiment.json`` and safetensors weights.
+    checkpoint) and a tokenizer (``tokenizer.json`` or ``vocab.txt``); ``ours=True`` also needs safetensors
+    weights and the ``marker`` file (``transformer_sentiment.json``; ``None``: none).
     """
     d = Path(directory)
     if not d.is_dir():
@@ -125,8 +127,8 @@ def check_model_files(directory: str | Path, ours: bool = False) -> None:
         missing.append("*.safetensors weights" + ("" if ours else " (or pytorch_model.bin)"))
     if not any((d / f).is_file() for f in ("tokenizer.json", "vocab.txt")):
         missing.append("tokenizer files (tokenizer.json or vocab.txt)")
-    if ours and not (d / CONFIG_NAME).is_file():
-        missing.append(CONFIG_NAME)
+    if ours and marker is not None and not (d / marker).is_file():
+        missing.append(marker)
     if missing:
         raise FileNotFoundError(
             f"{d} lacks {', '.join(missing)}: copy the complete checkpoint there (save_pretrained writes all of "
@@ -169,46 +171,19 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return out
 
 
-class TransformerSentiment:
-    """Sentiment from a fine-tuned transformer, with the :class:`~feedback_nlp.sentiment.SentimentModel` API.
-
-    Parameters (stored as given, scikit-learn style; learnt state ends in ``_`` after :meth:`fit` or :meth:`load`):
-    ``max_length`` tokens per text (head + tail truncation, ``head_fraction`` of them from the head),
-    ``micro_batch`` rows per forward pass, ``neutral_threshold`` (binary models' neutral band), ``min_neutral``
-    (neutral rows needed for a 3-class head), ``class_weight`` (``"balanced"`` or ``None``), ``device``
-    (``None``: CUDA when available, else CPU) and ``num_threads`` (CPU threads for torch; ``None`` keeps torch's
-    default, capped at the CPUs this process may use).
-
-    >>> m = TransformerSentiment.load("my_transformer_model")  # doctest: +SKIP
-    >>> m.predict_proba(["房间很干净", "太差了"]).round(2)  # doctest: +SKIP
-    array([[0.02, 0.03, 0.95],
-           [0.96, 0.02, 0.02]])
-    """
+class _TransformerBase:
+    """Plumbing shared by the transformer components (:class:`TransformerSentiment`,
+    :class:`~feedback_nlp.transformer_topics.TransformerTopics`): parameters, the tokenizer lock, device and
+    threads, head + tail encoding and fixed-shape forward passes. Subclasses implement :meth:`_forward_batch`."""
 
     model_: Any
     tokenizer_: Any
-    labels_: tuple[str, ...]
-    temperature_: float
-    metrics_: dict[str, Any]
-    training_: dict[str, Any]
 
-    def __init__(
-        self,
-        max_length: int = 128,
-        micro_batch: int = 16,
-        head_fraction: float = 0.75,
-        neutral_threshold: float = 0.3,
-        min_neutral: int = 20,
-        class_weight: str | None = "balanced",
-        device: str | None = None,
-        num_threads: int | None = None,
-    ) -> None:
+    def __init__(self, max_length: int, micro_batch: int, head_fraction: float, device: str | None,
+                 num_threads: int | None) -> None:
         self.max_length = max_length
         self.micro_batch = micro_batch
         self.head_fraction = head_fraction
-        self.neutral_threshold = neutral_threshold
-        self.min_neutral = min_neutral
-        self.class_weight = class_weight
         self.device = device
         self.num_threads = num_threads
         self._lock = threading.Lock()
@@ -223,17 +198,26 @@ class TransformerSentiment:
         self.__dict__.update(state)
         self._lock = threading.Lock()
 
-    def _check_params(self) -> None:
+    @staticmethod
+    def _check_fit_args(n_texts: int, n_labels: int, batch_size: int, lr: float, epochs: float,
+                        val_fraction: float) -> None:
+        """The argument checks every ``fit`` shares (with a message that says what to change)."""
+        if n_texts != n_labels:
+            raise ValueError(f"{n_texts} texts but {n_labels} labels")
+        if not n_texts:
+            raise ValueError("no training texts")
+        if batch_size < 1 or lr <= 0 or epochs <= 0:
+            raise ValueError("batch_size, lr and epochs must be positive")
+        if not 0 <= val_fraction < 1:
+            raise ValueError("val_fraction must be in [0, 1)")
+
+    def _check_common_params(self) -> None:
         if not isinstance(self.max_length, int) or self.max_length < 8:
             raise ValueError("max_length must be an int >= 8")
         if not isinstance(self.micro_batch, int) or self.micro_batch < 1:
             raise ValueError("micro_batch must be a positive int")
         if not 0.0 < self.head_fraction <= 1.0:
             raise ValueError("head_fraction must be in (0, 1]")
-        if not 0 <= self.neutral_threshold < 1:
-            raise ValueError("neutral_threshold must be in [0, 1)")
-        if self.class_weight not in (None, "balanced"):
-            raise ValueError("class_weight must be 'balanced' or None")
 
     def _setup_torch(self) -> Any:
         torch = _import_torch()
@@ -253,7 +237,18 @@ class TransformerSentiment:
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "model_"):
-            raise RuntimeError("this TransformerSentiment is not fitted; call fit() or TransformerSentiment.load(dir)")
+            name = type(self).__name__
+            raise RuntimeError(f"this {name} is not fitted; call fit() or {name}.load(dir)")
+
+    def _load_tokenizer(self, name: str, local: bool) -> None:
+        """``tokenizer_`` from a checkpoint; it must be a fast tokenizer with [CLS]/[SEP] tokens."""
+        tf = _import_transformers()
+        self.tokenizer_ = tf.AutoTokenizer.from_pretrained(name, local_files_only=local)
+        if not getattr(self.tokenizer_, "is_fast", False):
+            raise ValueError(f"{name}: a fast (tokenizers) tokenizer is needed; add tokenizer.json or vocab.txt")
+        if self.tokenizer_.cls_token_id is None or self.tokenizer_.sep_token_id is None:
+            raise ValueError(f"{name}: the tokenizer has no [CLS]/[SEP] tokens; use a BERT-style checkpoint "
+                             "(bert-base-chinese, chinese-roberta-wwm-ext, MacBERT, ...)")
 
     def _encode(self, docs: Sequence[str]) -> list[list[int]]:
         """Token ids with [CLS]/[SEP], truncated head + tail to ``max_length``."""
@@ -286,17 +281,25 @@ class TransformerSentiment:
             mask[len(seqs):, :2] = 1
         return ids, mask
 
-    def _raw_logits(self, docs: Sequence[str], batch_size: int | None = None) -> np.ndarray:
-        """Uncalibrated logits (n, n_classes), float64, in the order of ``docs``."""
+    def _forward_batch(self, ids: Any, mask: Any) -> np.ndarray:
+        """Outputs (rows, width) of one padded CPU batch (``ids``, ``mask``: long tensors); run under
+        ``torch.inference_mode``. The subclass knows its module (and runtime)."""
+        raise NotImplementedError
+
+    def _fixed_shape_outputs(self, docs: Sequence[str], width: int, batch_size: int | None = None) -> np.ndarray:
+        """:meth:`_forward_batch` outputs (n, width), float64, in the order of ``docs``.
+
+        Length-sorted batches of exactly ``micro_batch`` rows (filler rows added), lengths padded to a
+        power-of-two bucket: every forward pass has one of a few fixed shapes, so a text's output does not depend
+        on the batch it came in.
+        """
         self._check_fitted()
         torch = self._setup_torch()
-        n_classes = len(self.labels_)
-        out = np.zeros((len(docs), n_classes))
+        out = np.zeros((len(docs), width))
         if not docs:
             return out
         rows = self.micro_batch if batch_size is None else max(1, min(batch_size, self.micro_batch))
         seqs = self._encode(docs)
-        device = next(self.model_.parameters()).device
         order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))  # length-sorted: little padding
         groups: dict[int, list[int]] = {}
         for i in order:
@@ -306,9 +309,64 @@ class TransformerSentiment:
                 for start in range(0, len(idx), rows):
                     part = idx[start:start + rows]
                     ids, mask = self._pad([seqs[i] for i in part], length, rows)
-                    logits = self.model_(input_ids=ids.to(device), attention_mask=mask.to(device)).logits
-                    out[part] = logits[: len(part)].float().cpu().numpy().astype(np.float64)
+                    out[part] = np.asarray(self._forward_batch(ids, mask), dtype=np.float64)[: len(part)]
         return out
+
+
+class TransformerSentiment(_TransformerBase):
+    """Sentiment from a fine-tuned transformer, with the :class:`~feedback_nlp.sentiment.SentimentModel` API.
+
+    Parameters (stored as given, scikit-learn style; learnt state ends in ``_`` after :meth:`fit` or :meth:`load`):
+    ``max_length`` tokens per text (head + tail truncation, ``head_fraction`` of them from the head),
+    ``micro_batch`` rows per forward pass, ``neutral_threshold`` (binary models' neutral band), ``min_neutral``
+    (neutral rows needed for a 3-class head), ``class_weight`` (``"balanced"`` or ``None``), ``device``
+    (``None``: CUDA when available, else CPU) and ``num_threads`` (CPU threads for torch; ``None`` keeps torch's
+    default, capped at the CPUs this process may use).
+
+    >>> m = TransformerSentiment.load("my_transformer_model")  # doctest: +SKIP
+    >>> m.predict_proba(["房间很干净", "太差了"]).round(2)  # doctest: +SKIP
+    array([[0.02, 0.03, 0.95],
+           [0.96, 0.02, 0.02]])
+    """
+
+    labels_: tuple[str, ...]
+    temperature_: float
+    metrics_: dict[str, Any]
+    training_: dict[str, Any]
+
+    def __init__(
+        self,
+        max_length: int = 128,
+        micro_batch: int = 16,
+        head_fraction: float = 0.75,
+        neutral_threshold: float = 0.3,
+        min_neutral: int = 20,
+        class_weight: str | None = "balanced",
+        device: str | None = None,
+        num_threads: int | None = None,
+    ) -> None:
+        super().__init__(max_length, micro_batch, head_fraction, device, num_threads)
+        self.neutral_threshold = neutral_threshold
+        self.min_neutral = min_neutral
+        self.class_weight = class_weight
+
+    def _check_params(self) -> None:
+        self._check_common_params()
+        if not 0 <= self.neutral_threshold < 1:
+            raise ValueError("neutral_threshold must be in [0, 1)")
+        if self.class_weight not in (None, "balanced"):
+            raise ValueError("class_weight must be 'balanced' or None")
+
+    def _forward_batch(self, ids: Any, mask: Any) -> np.ndarray:
+        device = next(self.model_.parameters()).device
+        logits = self.model_(input_ids=ids.to(device), attention_mask=mask.to(device)).logits
+        out: np.ndarray = logits.float().cpu().numpy()
+        return out
+
+    def _raw_logits(self, docs: Sequence[str], batch_size: int | None = None) -> np.ndarray:
+        """Uncalibrated logits (n, n_classes), float64, in the order of ``docs``."""
+        self._check_fitted()
+        return self._fixed_shape_outputs(docs, len(self.labels_), batch_size)
 
     # ---------------------------------------------------------------- inference (SentimentModel surface)
     def _class_proba(self, docs: Sequence[str]) -> np.ndarray:
@@ -389,14 +447,7 @@ class TransformerSentiment:
         tf = _import_transformers()
         texts = list(texts)
         y_all = binary_labels(labels)
-        if len(texts) != len(y_all):
-            raise ValueError(f"{len(texts)} texts but {len(y_all)} labels")
-        if not texts:
-            raise ValueError("no training texts")
-        if batch_size < 1 or lr <= 0 or epochs <= 0:
-            raise ValueError("batch_size, lr and epochs must be positive")
-        if not 0 <= val_fraction < 1:
-            raise ValueError("val_fraction must be in [0, 1)")
+        self._check_fit_args(len(texts), len(y_all), batch_size, lr, epochs, val_fraction)
         n_neutral = int((y_all < 0).sum())
         three = n_neutral >= self.min_neutral
         if 0 < n_neutral < self.min_neutral:
@@ -414,12 +465,7 @@ class TransformerSentiment:
         name, local = resolve_base(base)
         torch.manual_seed(seed)
         np.random.seed(seed)
-        self.tokenizer_ = tf.AutoTokenizer.from_pretrained(name, local_files_only=local or _offline())
-        if not getattr(self.tokenizer_, "is_fast", False):
-            raise ValueError(f"{name}: a fast (tokenizers) tokenizer is needed; add tokenizer.json or vocab.txt")
-        if self.tokenizer_.cls_token_id is None or self.tokenizer_.sep_token_id is None:
-            raise ValueError(f"{name}: the tokenizer has no [CLS]/[SEP] tokens; use a BERT-style checkpoint "
-                             "(bert-base-chinese, chinese-roberta-wwm-ext, MacBERT, ...)")
+        self._load_tokenizer(name, local or _offline())
         self.labels_ = labels_
         self.temperature_ = 1.0
         self.model_ = tf.AutoModelForSequenceClassification.from_pretrained(
@@ -447,83 +493,28 @@ class TransformerSentiment:
             weights = torch.tensor(w, dtype=torch.float32, device=device)
         loss_fn = torch.nn.CrossEntropyLoss(weight=weights)
 
-        steps_per_epoch = math.ceil(len(tr_idx) / batch_size)
-        total = math.ceil(steps_per_epoch * epochs)
-        if max_steps is not None:
-            total = min(total, int(max_steps))
-        decay = [p for n, p in self.model_.named_parameters() if not any(k in n for k in ("bias", "LayerNorm"))]
-        no_decay = [p for n, p in self.model_.named_parameters() if any(k in n for k in ("bias", "LayerNorm"))]
-        opt = torch.optim.AdamW([{"params": decay, "weight_decay": weight_decay},
-                                 {"params": no_decay, "weight_decay": 0.0}], lr=lr)
-        sched = tf.get_linear_schedule_with_warmup(opt, int(warmup_ratio * total), total)
-        rng = np.random.default_rng(seed)
+        def batch_loss(ids: Any, mask: Any, rows: list[int]) -> Any:
+            logits = self.model_(input_ids=ids, attention_mask=mask).logits
+            return loss_fn(logits, torch.tensor(y[rows], device=device))
 
-        def batch_tensors(rows: Sequence[int]) -> tuple[Any, Any]:
-            length = max(len(seqs[i]) for i in rows)
-            ids, mask = self._pad([seqs[i] for i in rows], length, len(rows))
-            return ids.to(device), mask.to(device)
-
-        def evaluate() -> tuple[float, float, np.ndarray]:
-            self.model_.eval()
+        def evaluate() -> dict[str, float]:
             z = self._raw_logits([docs[i] for i in va_idx])
-            self.model_.train()
             yv = y[va_idx]
             zt = torch.tensor(z, dtype=torch.float32)
             loss = float(torch.nn.functional.cross_entropy(zt, torch.tensor(yv), weight=None if weights is None
                                                            else weights.cpu()))
-            return loss, float((z.argmax(axis=1) == yv).mean()), z
+            return {"val_loss": loss, "val_accuracy": float((z.argmax(axis=1) == yv).mean())}
 
-        bar = None
-        if progress:
-            from tqdm.auto import tqdm
-
-            bar = tqdm(total=total, unit="step", desc="fine-tune")
-        history: list[dict[str, Any]] = []
-        best_loss, best_state, bad, step, stop = math.inf, None, 0, 0, False
-        t0 = time.time()
-        self.model_.train()
-        epoch = 0
-        while step < total and not stop:
-            batches = _batches(rng, tr_idx, [len(s) for s in seqs], batch_size, group_by_length)
-            for bi, rows in enumerate(batches):
-                ids, mask = batch_tensors(rows)
-                logits = self.model_(input_ids=ids, attention_mask=mask).logits
-                loss = loss_fn(logits, torch.tensor(y[rows], device=device))
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(self.model_.parameters(), 1.0)
-                opt.step()
-                sched.step()
-                opt.zero_grad(set_to_none=True)
-                step += 1
-                if bar is not None:
-                    bar.update(1)
-                    bar.set_postfix(loss=f"{loss.item():.3f}")
-                end_of_epoch = bi == len(batches) - 1
-                if max_seconds is not None and time.time() - t0 > max_seconds:
-                    total = step  # out of time: evaluate now and stop
-                due = eval_steps is not None and step % eval_steps == 0
-                if len(va_idx) and (due or (eval_steps is None and end_of_epoch) or step == total):
-                    v_loss, v_acc, _ = evaluate()
-                    history.append({"step": step, "epoch": round(step / steps_per_epoch, 3),
-                                    "val_loss": v_loss, "val_accuracy": v_acc, "train_loss": loss.item()})
-                    if v_loss < best_loss - 1e-6:
-                        best_loss, bad = v_loss, 0
-                        best_state = {k: v.detach().clone() for k, v in self.model_.state_dict().items()}
-                    else:
-                        bad += 1
-                        if early_stopping_patience is not None and bad >= early_stopping_patience:
-                            stop = True
-                if step >= total or stop:
-                    break
-            epoch += 1
-        if bar is not None:
-            bar.close()
-        if best_state is not None:
-            self.model_.load_state_dict(best_state)
-        self.model_.eval()
-        metrics: dict[str, Any] = {"steps": step, "epochs_run": round(step / max(1, steps_per_epoch), 3),
-                                   "train_seconds": round(time.time() - t0, 1), "n_train": len(tr_idx),
-                                   "n_val": len(va_idx), "early_stopped": stop, "history": history}
+        loop = _fine_tune(
+            self.model_, seqs, self._pad, tr_idx, batch_loss, evaluate if len(va_idx) else None, device=device,
+            epochs=epochs, max_steps=max_steps, batch_size=batch_size, lr=lr, seed=seed, weight_decay=weight_decay,
+            warmup_ratio=warmup_ratio, group_by_length=group_by_length,
+            early_stopping_patience=early_stopping_patience, eval_steps=eval_steps, max_seconds=max_seconds,
+            progress=progress)
+        history = loop["history"]
+        metrics: dict[str, Any] = {"steps": loop["steps"], "epochs_run": loop["epochs_run"],
+                                   "train_seconds": loop["train_seconds"], "n_train": len(tr_idx),
+                                   "n_val": len(va_idx), "early_stopped": loop["early_stopped"], "history": history}
         if len(va_idx):
             z = self._raw_logits([docs[i] for i in va_idx])
             self.temperature_ = _fit_temperature(z, y[va_idx])
@@ -597,6 +588,104 @@ class TransformerSentiment:
         return f"TransformerSentiment(labels={labels!r}, max_length={self.max_length})"
 
 
+def _fine_tune(
+    module: Any,
+    seqs: Sequence[Sequence[int]],
+    pad: Callable[[Sequence[Sequence[int]], int, int], tuple[Any, Any]],
+    train_rows: np.ndarray,
+    batch_loss: Callable[[Any, Any, list[int]], Any],
+    evaluate: Callable[[], dict[str, float]] | None,
+    *,
+    device: str,
+    epochs: float,
+    max_steps: int | None,
+    batch_size: int,
+    lr: float,
+    seed: int,
+    weight_decay: float,
+    warmup_ratio: float,
+    group_by_length: bool,
+    early_stopping_patience: int | None,
+    eval_steps: int | None,
+    max_seconds: float | None,
+    progress: bool,
+    desc: str = "fine-tune",
+) -> dict[str, Any]:
+    """The training loop of every transformer component; leaves ``module`` in eval mode with the best weights.
+
+    AdamW (no weight decay on biases and LayerNorm), linear warm-up then decay, gradient norm clipped at 1,
+    length-grouped shuffled batches (:func:`_batches`). ``batch_loss(ids, mask, rows)`` gives the loss of one
+    padded batch (tensors on ``device``); ``evaluate()`` (``None``: no validation split) returns a dict with
+    ``val_loss`` and is called with ``module`` in eval mode after each epoch (or every ``eval_steps`` steps, and
+    at the end); training stops after ``early_stopping_patience`` evaluations without a lower ``val_loss`` and the
+    weights of the best evaluation are restored. Returns ``steps``, ``epochs_run``, ``train_seconds``,
+    ``early_stopped`` and ``history`` (one dict per evaluation).
+    """
+    torch = _import_torch()
+    tf = _import_transformers()
+    steps_per_epoch = math.ceil(len(train_rows) / batch_size)
+    total = math.ceil(steps_per_epoch * epochs)
+    if max_steps is not None:
+        total = min(total, int(max_steps))
+    named = list(module.named_parameters())
+    decay = [p for n, p in named if not any(k in n for k in ("bias", "LayerNorm"))]
+    no_decay = [p for n, p in named if any(k in n for k in ("bias", "LayerNorm"))]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": weight_decay},
+                             {"params": no_decay, "weight_decay": 0.0}], lr=lr)
+    sched = tf.get_linear_schedule_with_warmup(opt, int(warmup_ratio * total), total)
+    rng = np.random.default_rng(seed)
+    lengths = [len(s) for s in seqs]
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=total, unit="step", desc=desc)
+    history: list[dict[str, Any]] = []
+    best_loss, best_state, bad, step, stop = math.inf, None, 0, 0, False
+    t0 = time.time()
+    module.train()
+    while step < total and not stop:
+        batches = _batches(rng, train_rows, lengths, batch_size, group_by_length)
+        for bi, rows in enumerate(batches):
+            ids, mask = pad([seqs[i] for i in rows], max(lengths[i] for i in rows), len(rows))
+            loss = batch_loss(ids.to(device), mask.to(device), rows)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(module.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad(set_to_none=True)
+            step += 1
+            if bar is not None:
+                bar.update(1)
+                bar.set_postfix(loss=f"{loss.item():.3f}")
+            end_of_epoch = bi == len(batches) - 1
+            if max_seconds is not None and time.time() - t0 > max_seconds:
+                total = step  # out of time: evaluate now and stop
+            due = eval_steps is not None and step % eval_steps == 0
+            if evaluate is not None and (due or (eval_steps is None and end_of_epoch) or step == total):
+                module.eval()
+                scores = evaluate()
+                module.train()
+                history.append({"step": step, "epoch": round(step / steps_per_epoch, 3), **scores,
+                                "train_loss": loss.item()})
+                if scores["val_loss"] < best_loss - 1e-6:
+                    best_loss, bad = scores["val_loss"], 0
+                    best_state = {k: v.detach().clone() for k, v in module.state_dict().items()}
+                else:
+                    bad += 1
+                    if early_stopping_patience is not None and bad >= early_stopping_patience:
+                        stop = True
+            if step >= total or stop:
+                break
+    if bar is not None:
+        bar.close()
+    if best_state is not None:
+        module.load_state_dict(best_state)
+    module.eval()
+    return {"steps": step, "epochs_run": round(step / max(1, steps_per_epoch), 3),
+            "train_seconds": round(time.time() - t0, 1), "early_stopped": stop, "history": history}
+
+
 def _batches(rng: np.random.Generator, idx: np.ndarray, lengths: Sequence[int], batch_size: int,
              group_by_length: bool) -> list[list[int]]:
     """One epoch of training batches (lists of row indexes)."""
@@ -659,14 +748,15 @@ def train_transformer_classifier(
 
 
 def load_transformer_classifier(directory: str | Path, device: str | None = None) -> FeedbackClassifier:
-    """Load a transformer model directory as a :class:`FeedbackClassifier` (topics too when ``topics.json`` is
-    there). ``feedback_nlp.load(dir)`` does the same once the classifier detects transformer directories."""
+    """Load a transformer model directory as a :class:`FeedbackClassifier`, with its topic component when there is
+    one (``topics.json``: a TopicModel; ``transformer_topics.json``: a TransformerTopics, on ``device`` too).
+    ``feedback_nlp.load(dir)`` does the same on the default device."""
     from .classifier import FeedbackClassifier
-    from .topics import TopicModel
+    from .transformer_topics import load_topic_component
 
     d = Path(directory)
     sentiment = TransformerSentiment.load(d, device=device)
     meta_path = d / "meta.json"
     meta: dict[str, Any] = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
-    topics = TopicModel.load(d) if (d / "topics.json").exists() else None
-    return FeedbackClassifier(cast(Any, sentiment), meta, topics)
+    topics = load_topic_component(d, device=device)
+    return FeedbackClassifier(cast(Any, sentiment), meta, cast(Any, topics))

@@ -119,6 +119,22 @@ def test_train_topics_on_a_tiny_custom_taxonomy(tmp_path: Path, tiny_model_dir: 
     assert clf.meta["training"]["topics"]["rows"] == 48
 
 
+def test_train_topics_with_unlabeled_texts(tmp_path: Path, tiny_model_dir: Path) -> None:
+    rows = [{"text": f"等了{i + 2}个小时才上菜", "topics": {"efficiency": "negative"}} for i in range(8)]
+    rows += [{"text": f"环境安静，第{i}次来", "topics": {}} for i in range(8)]
+    data = tmp_path / "topics.jsonl"
+    pd.DataFrame(rows).to_json(data, orient="records", lines=True, force_ascii=False)
+    texts = [f"上菜太慢了{i}次" for i in range(30)] + [f"菜很好吃{i}次" for i in range(30)]
+    unl_path = tmp_path / "unlabeled.csv"
+    pd.DataFrame({"text": [*texts, rows[0]["text"], None]}).to_csv(unl_path, index=False)
+    out = tmp_path / "custom"
+    assert main(["train", "--task", "topics", "--data", str(data), "--out", str(out), "--base", str(tiny_model_dir),
+                 "--unlabeled", str(unl_path)]) == 0
+    info = fn.load(out).meta["training"]["topics"]
+    assert info["unlabeled_rows"] == 60  # the labelled text and the empty row were left out
+    assert info["weak_clauses"] > 0 and fn.load(out).topics.weak_trained_ == [True]  # type: ignore[union-attr]
+
+
 def test_train_holdout_by_group_keeps_groups_apart(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = FIXTURES / "reviews_small.csv"
     out = tmp_path / "g"

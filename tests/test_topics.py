@@ -97,6 +97,34 @@ def test_lexicon_product_speed_is_not_efficiency() -> None:
     assert m[1].sum() == 0 and m[2].sum() > 0
 
 
+@pytest.mark.parametrize(
+    ("text", "topic", "expected"),
+    [
+        ("十点叫的外卖，两点多才到", E, "negative"),
+        ("11点定的,1点多送到", E, None),
+        ("上午下单下午就到了", E, "positive"),
+        ("顺丰慢了点", E, "negative"),
+        ("送餐的从来不上楼，让我自己下楼取", S, "negative"),
+        ("没有餐具，让我用手抓", D, "negative"),
+        ("鸡蛋西红柿太咸", D, "negative"),
+        ("翻译得很差，错别字很多", D, "negative"),
+    ],
+)
+def test_lexicon_time_delivery_and_food_phrases(text: str, topic: str, expected: str | None) -> None:
+    lex = _Lexicon(DEFAULT_LEXICON, [S, E, D])
+    m = lex.matches(prepare([text])[0], [0])[[S, E, D].index(topic), 0]
+    assert m.sum() > 0, f"{text!r} does not hit {topic}"
+    if expected is not None:
+        assert m[0 if expected == "positive" else 1] > 0
+
+
+@pytest.mark.parametrize("text", ["房间旧了一些", "临街有点吵", "加热效率很高", "快捷键很好用", "味道不错"])
+def test_lexicon_leaves_out_non_topics(text: str) -> None:
+    """Old rooms and street noise are not defects; a heater's efficiency is not service speed."""
+    lex = _Lexicon(DEFAULT_LEXICON, [S, E, D])
+    assert lex.matches(prepare([text])[0], [0]).sum() == 0, text
+
+
 def test_lexicon_negated_match_flips() -> None:
     lex = _Lexicon(DEFAULT_LEXICON, [S, E, D])
     m = lex.matches(prepare(["颜色正，没色差"])[0], [0])
@@ -199,6 +227,20 @@ def test_weak_supervision_trains_when_unlabelled_given() -> None:
     m = TopicModel(n_features=2**14, min_df=1, cv_folds=3).fit(
         [t for t, _ in TRAIN] * 3, [y for _, y in TRAIN] * 3, unlabeled_texts=unl)
     assert all(m.weak_trained_) and m.n_weak_clauses_ == 120
+
+
+def test_thresholds_auto_per_topic_or_fixed() -> None:
+    auto = _tiny(threshold="auto")
+    assert auto.thresholds_.shape == (3,) and np.all((auto.thresholds_ >= 0.35) & (auto.thresholds_ <= 0.65))
+    fixed = _tiny(threshold=0.6)
+    np.testing.assert_array_equal(fixed.thresholds_, [0.6, 0.6, 0.6])
+    p = fixed.predict_proba(["质量太差", "服务员很热情"])
+    assert fixed.predict(["质量太差", "服务员很热情"]) == [
+        tuple(t for t, s in zip(fixed.topics_, row) if s >= 0.6) for row in p]
+    with pytest.raises(ValueError, match="auto"):
+        _tiny(threshold="best")
+    with pytest.raises(ValueError, match="auto"):
+        _tiny(threshold=1.5)
 
 
 # ---------------------------------------------------------------- bad input
