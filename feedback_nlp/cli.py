@@ -144,6 +144,30 @@ def _unlabeled(args: argparse.Namespace, labelled: set[str]) -> list[str] | None
     return kept
 
 
+def _lexicon(path: str | None) -> dict[str, list[Any]] | None:
+    """``--lexicon FILE``: a JSON object ``{topic: [[group, regex, polarity or null], ...]}`` whose entries are added
+    to the default lexicon's entries for the same topic (custom topics get only theirs). None: the default alone."""
+    if not path:
+        return None
+    from .topic_lexicon import DEFAULT_LEXICON
+
+    try:
+        extra = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as err:
+        raise ValueError(
+            f"--lexicon {path}: {err}; give a JSON object {{topic: [[group, regex, polarity], ...]}}") from None
+    if not isinstance(extra, dict) or not all(isinstance(v, list) for v in extra.values()):
+        raise ValueError(f"--lexicon {path}: give a JSON object {{topic: [[group, regex, polarity], ...]}}")
+    for topic, entries in extra.items():
+        for e in entries:
+            if not (isinstance(e, list) and len(e) == 3 and all(isinstance(x, str) for x in e[:2])):
+                raise ValueError(f"--lexicon {path}: entry {e!r} of {topic!r} is not [group, regex, polarity]")
+    merged: dict[str, list[Any]] = {t: [list(e) for e in v] for t, v in DEFAULT_LEXICON.items()}
+    for topic, entries in extra.items():
+        merged.setdefault(str(topic), []).extend(entries)
+    return merged
+
+
 def _train_topics(args: argparse.Namespace) -> int:
     from datetime import date
 
@@ -159,13 +183,15 @@ def _train_topics(args: argparse.Namespace) -> int:
     clf = load(base)
     labels = [_topic_label(v) for v in df[label_col]]
     unl_texts = _unlabeled(args, set(df[args.text_col].astype(str)))
-    model = TopicModel(random_state=args.seed).fit(df[args.text_col].tolist(), labels, unlabeled_texts=unl_texts)
+    model = TopicModel(lexicon=_lexicon(args.lexicon), random_state=args.seed).fit(
+        df[args.text_col].tolist(), labels, unlabeled_texts=unl_texts)
     clf.topics = model
     clf.meta = {**clf.meta, "name": out.name, "version": args.version}
     clf.meta.setdefault("training", {})
     clf.meta["training"] = {**clf.meta["training"], "topics": {
         "data": str(args.data), "rows": len(df), "topics": model.topics_, "date": date.today().isoformat(),
         "unlabeled": str(args.unlabeled) if args.unlabeled else None, "unlabeled_rows": len(unl_texts or []),
+        "lexicon": str(args.lexicon) if args.lexicon else "default",
         "weak_clauses": model.n_weak_clauses_,
         "command": " ".join(["feedback-nlp", *sys.argv[1:]]), "sentiment_from": base}}
     clf.save(out)
@@ -224,6 +250,8 @@ def build_parser() -> argparse.ArgumentParser:
                                   "model directory, else the shipped default)")
     t.add_argument("--unlabeled", help="topics: a file of texts without topic labels (same --text-col) for the "
                                        "weak supervision, e.g. all your reviews (recommended: thousands)")
+    t.add_argument("--lexicon", help='topics: JSON file {"topic": [["group", "regex", "negative"|"positive"|null], '
+                                     '...]} of phrases added to the default lexicon (your own topics and domain words)')
     t.add_argument("--group-col", help="column to break held-out accuracy down by (e.g. source)")
     t.add_argument("--holdout", type=float, default=0.0, help="fraction held out to report metrics (e.g. 0.2)")
     t.add_argument("--holdout-group-col",

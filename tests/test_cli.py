@@ -135,6 +135,25 @@ def test_train_topics_with_unlabeled_texts(tmp_path: Path, tiny_model_dir: Path)
     assert info["weak_clauses"] > 0 and fn.load(out).topics.weak_trained_ == [True]  # type: ignore[union-attr]
 
 
+def test_train_topics_with_a_custom_lexicon(tmp_path: Path, tiny_model_dir: Path) -> None:
+    rows = [{"text": f"手机银行刷脸登录不了{i}", "topics": {"login": "negative"}} for i in range(6)]
+    rows += [{"text": f"网点环境不错{i}", "topics": {}} for i in range(6)]
+    data = tmp_path / "topics.jsonl"
+    pd.DataFrame(rows).to_json(data, orient="records", lines=True, force_ascii=False)
+    lex = tmp_path / "lexicon.json"
+    lex.write_text(json.dumps({"login": [["face login", "刷脸", None]]}, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "custom"
+    assert main(["train", "--task", "topics", "--data", str(data), "--out", str(out), "--base", str(tiny_model_dir),
+                 "--lexicon", str(lex)]) == 0
+    topics = fn.load(out).topics
+    assert topics is not None and topics.lexicon_["login"] == [["face login", "刷脸", None]]  # type: ignore[attr-defined]
+    assert fn.load(out).meta["training"]["topics"]["lexicon"] == str(lex)
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"login": ["刷脸"]}', encoding="utf-8")
+    assert main(["train", "--task", "topics", "--data", str(data), "--out", str(out), "--base", str(tiny_model_dir),
+                 "--lexicon", str(bad)]) == 2
+
+
 def test_train_holdout_by_group_keeps_groups_apart(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = FIXTURES / "reviews_small.csv"
     out = tmp_path / "g"
