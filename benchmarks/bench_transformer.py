@@ -56,6 +56,17 @@ from feedback_nlp.transformer import TransformerSentiment, load_transformer_clas
 from scripts.train_default_model import load_data, split  # noqa: E402
 
 
+def heldout(args: argparse.Namespace) -> tuple[list[str], np.ndarray, np.ndarray, Any]:
+    """Texts, labels and sources of the default model's 20% held-out split (first ``--limit`` rows), and the dev
+    file."""
+    df, dev = load_data(args.data_dir)
+    _, test = split(df, 0)
+    if args.limit:
+        test = test.iloc[: args.limit]
+    return (test["text"].astype(str).tolist(), test["label"].to_numpy().astype(int),
+            test["source"].astype(str).to_numpy(), dev)
+
+
 def binary_metrics(p: np.ndarray, y: np.ndarray, groups: np.ndarray) -> dict[str, Any]:
     from sklearn.metrics import brier_score_loss, roc_auc_score
 
@@ -161,13 +172,7 @@ def compare_runtimes(args: argparse.Namespace) -> None:
         raise SystemExit(f"unknown runtime(s) {unknown}; choose from {list(RUNTIMES)}")
     if "torch" not in names:
         names.insert(0, "torch")  # the reference for agreement
-    df, _ = load_data(args.data_dir)
-    _, test = split(df, 0)
-    if args.limit:
-        test = test.iloc[: args.limit]
-    texts = test["text"].astype(str).tolist()
-    y = test["label"].to_numpy().astype(int)
-    groups = test["source"].astype(str).to_numpy()
+    texts, y, groups, _ = heldout(args)
     sent = load_transformer_classifier(Path(args.model), device="cpu").sentiment
     assert isinstance(sent, TransformerSentiment)
     docs = prepare(texts)
@@ -249,13 +254,7 @@ def main() -> None:
     import torch
     from torch.ao.quantization import quantize_dynamic
 
-    df, dev = load_data(args.data_dir)
-    _, test = split(df, 0)
-    if args.limit:
-        test = test.iloc[: args.limit]
-    texts = test["text"].astype(str).tolist()
-    y = test["label"].to_numpy().astype(int)
-    groups = test["source"].astype(str).to_numpy()
+    texts, y, groups, dev = heldout(args)
     model_dir = Path(args.model)
     clf = load_transformer_classifier(model_dir, device="cpu")
     sent = clf.sentiment
