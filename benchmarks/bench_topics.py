@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import numpy as np  # noqa: E402
-from train_default_topics import fit_topics, load_dev, load_unlabeled, split_dev  # noqa: E402
+from train_default_topics import dev_strata, fit_topics, load_dev, load_unlabeled, split_dev  # noqa: E402
 
 import feedback_nlp as fn  # noqa: E402
 from feedback_nlp.intent import classify_kind, grade_priority  # noqa: E402
@@ -127,13 +127,10 @@ def cross_validated(rows: list[dict[str, Any]], unlabeled: Any, sentiment: fn.Se
                     seed: int) -> dict[str, Any]:
     """``folds``-fold CV over all dev rows (stratified like ``split_dev``): every row is predicted by a model that
     did not see it; per-topic F1 of the pooled predictions with bootstrap CIs, per source, and polarity accuracy."""
-    from collections import Counter
 
     from sklearn.model_selection import StratifiedKFold
 
-    strata = [r["source"] + "/" + "+".join(sorted(r["topics"])) for r in rows]
-    counts = Counter(strata)
-    strata = [s if counts[s] >= folds else r["source"] for s, r in zip(strata, rows)]
+    strata = dev_strata(rows, folds)
     hits: list[tuple[fn.TopicHit, ...]] = [()] * len(rows)
     thresholds = []
     for tr, te in StratifiedKFold(folds, shuffle=True, random_state=seed).split(np.zeros(len(rows)), strata):

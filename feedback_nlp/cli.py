@@ -158,10 +158,6 @@ def _lexicon(path: str | None) -> dict[str, list[Any]] | None:
             f"--lexicon {path}: {err}; give a JSON object {{topic: [[group, regex, polarity], ...]}}") from None
     if not isinstance(extra, dict) or not all(isinstance(v, list) for v in extra.values()):
         raise ValueError(f"--lexicon {path}: give a JSON object {{topic: [[group, regex, polarity], ...]}}")
-    for topic, entries in extra.items():
-        for e in entries:
-            if not (isinstance(e, list) and len(e) == 3 and all(isinstance(x, str) for x in e[:2])):
-                raise ValueError(f"--lexicon {path}: entry {e!r} of {topic!r} is not [group, regex, polarity]")
     merged: dict[str, list[Any]] = {t: [list(e) for e in v] for t, v in DEFAULT_LEXICON.items()}
     for topic, entries in extra.items():
         merged.setdefault(str(topic), []).extend(entries)

@@ -57,7 +57,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .results import SentimentLabel
     from .sentiment import SentimentModel
 
-__all__ = ["CLAUSE_SPLIT", "TopicModel", "clause_spans", "parse_topic_labels"]
+__all__ = ["CLAUSE_SPLIT", "TopicModel", "choose_threshold", "clause_spans", "fixed_polarities",
+           "parse_topic_labels", "topic_matrix"]
 
 _FORMAT = "feedback_nlp.topics/1"
 _POLARITIES = ("negative", "neutral", "positive")
@@ -122,6 +123,61 @@ def parse_topic_labels(labels: Iterable[Any]) -> list[dict[str, str]]:
     return out
 
 
+def topic_matrix(rows: Sequence[Mapping[str, str]]) -> tuple[list[str], np.ndarray]:
+    """Sorted topic names of parsed labels and the (n_rows, n_topics) 0/1 matrix of which row has which topic.
+
+    Every topic needs at least 2 rows with it and 2 without (a ``ValueError`` says which one does not).
+
+    >>> topic_matrix([{"a": "negative"}, {"a": "positive"}, {}, {}])[1].ravel().tolist()
+    [1, 1, 0, 0]
+    """
+    topics = sorted({k for r in rows for k in r})
+    if not topics:
+        raise ValueError("no topic appears in the labels; give dicts like {'efficiency': 'negative'} or lists of "
+                         "topic names")
+    y = np.array([[t in r for t in topics] for r in rows], dtype=np.int64)
+    for j, t in enumerate(topics):
+        pos = int(y[:, j].sum())
+        if pos < 2 or len(rows) - pos < 2:
+            raise ValueError(f"topic {t!r} needs at least 2 texts with it and 2 without (has {pos} with): "
+                             "add examples or drop the topic")
+    return topics, y
+
+
+def fixed_polarities(rows: Sequence[Mapping[str, str]], topics: Sequence[str]) -> dict[str, str]:
+    """Topics whose labels all share one polarity other than neutral, with it (``product_defect``: negative).
+
+    >>> fixed_polarities([{"d": "negative"}, {"d": "negative", "s": "positive"}, {"s": "negative"}], ["d", "s"])
+    {'d': 'negative'}
+    """
+    out: dict[str, str] = {}
+    for t in topics:
+        seen = {r[t] for r in rows if t in r}
+        if len(seen) == 1 and seen != {"neutral"}:
+            out[t] = seen.pop()
+    return out
+
+
+def choose_threshold(f1_at: Mapping[float, float], tolerance: float = 0.0) -> float:
+    """The threshold nearest 0.5 among those whose F1 (``f1_at``: threshold -> F1) is within ``tolerance`` of
+    the best; 0.5 when there is none.
+
+    >>> choose_threshold({0.3: 0.8, 0.5: 0.79, 0.7: 0.6}), choose_threshold({0.3: 0.8, 0.5: 0.79}, tolerance=0.02)
+    (0.3, 0.5)
+    """
+    if not f1_at:
+        return 0.5
+    best = max(f1_at.values())
+    return float(min((t for t, f in f1_at.items() if f >= best - tolerance - 1e-12), key=lambda t: abs(t - 0.5)))
+
+
+def _entry(e: Any, topic: str) -> list[Any]:
+    """A lexicon entry as a list ``[group, regex, polarity]`` (polarity optional), or a ``ValueError``."""
+    if isinstance(e, (str, bytes)) or not isinstance(e, Sequence) or len(e) not in (2, 3) or not isinstance(e[1], str):
+        raise ValueError(f"lexicon entry {e!r} of topic {topic!r} is not (group, regex[, polarity])")
+    return list(e)
+
+
 def _dot(x: Any, w: np.ndarray) -> np.ndarray:
     """Sparse rows times a C-contiguous (n_features, k) matrix."""
     out: np.ndarray = np.asarray(x @ w, dtype=np.float64)
@@ -141,7 +197,7 @@ class _Lexicon:
         for t in self.topics:
             entries = lexicon.get(t, [])
             buckets: dict[str | None, list[str]] = {"positive": [], "negative": [], None: []}
-            for e in entries:
+            for e in (_entry(x, t) for x in entries):
                 pol = e[2] if len(e) > 2 else None
                 if pol not in buckets:
                     raise ValueError(f"lexicon entry {e!r} of topic {t!r}: polarity must be positive/negative/None")
@@ -257,22 +313,11 @@ class TopicModel:
                 raise ValueError(f"threshold must be 'auto' or a number in (0, 1), not {self.threshold!r}")
         elif not 0 < self.threshold < 1:
             raise ValueError("threshold must be 'auto' or a number in (0, 1)")
-        topics = sorted({k for r in rows for k in r})
-        if not topics:
-            raise ValueError("no topic appears in the labels; give dicts like {'efficiency': 'negative'}")
-        y = np.array([[t in r for t in topics] for r in rows], dtype=np.int64)
-        for j, t in enumerate(topics):
-            pos = int(y[:, j].sum())
-            if pos < 2 or len(rows) - pos < 2:
-                raise ValueError(f"topic {t!r} needs at least 2 texts with it and 2 without (has {pos} with)")
+        topics, y = topic_matrix(rows)
         base = DEFAULT_LEXICON if self.lexicon is None else self.lexicon
         self.topics_ = topics
-        self.lexicon_ = {t: [list(e) for e in base.get(t, [])] for t in topics} if self.use_lexicon else {}
-        self.fixed_polarity_ = {}
-        for t in topics:
-            seen = {r[t] for r in rows if t in r}
-            if len(seen) == 1 and seen != {"neutral"}:
-                self.fixed_polarity_[t] = seen.pop()
+        self.lexicon_ = {t: [_entry(e, t) for e in base.get(t, [])] for t in topics} if self.use_lexicon else {}
+        self.fixed_polarity_ = fixed_polarities(rows, topics)
         self._lex = _Lexicon(self.lexicon_, topics)
         docs = prepare(texts)
         # Weak supervision corpus: clauses of the unlabelled texts, labelled by the lexicon.
@@ -344,9 +389,10 @@ class TopicModel:
         kept is the one nearest 0.5 whose F1 is within ``_F1_TOLERANCE`` of the best (on a 0.025 grid).
         """
         from sklearn.linear_model import LogisticRegression
+        from sklearn.metrics import f1_score
         from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-        grid = np.round(np.arange(0.35, 0.6501, 0.025), 3)
+        grid = np.round(np.arange(0.35, 0.6501, 0.025), 3).tolist()
         out = np.full(len(self.topics_), 0.5)
         for j in range(len(self.topics_)):
             yj = y[:, j]
@@ -357,14 +403,18 @@ class TopicModel:
             cv = StratifiedKFold(folds, shuffle=True, random_state=self.random_state)
             p = cross_val_predict(LogisticRegression(C=self.stack_C, max_iter=2000), f, yj, cv=cv,
                                   method="predict_proba")[:, 1]
-            fired, prec = feats[:, j, 1] > 0, float(self.lexicon_precision_[j])
-            f1s = []
-            for t in grid:
-                q = np.where(fired, np.maximum(p, prec), p) if self.lexicon_floor and prec >= t else p
-                pred = q >= t
-                f1s.append(2 * float((pred & (yj > 0)).sum()) / max(1.0, float(pred.sum() + yj.sum())))
-            near = [t for t, f1 in zip(grid, f1s) if f1 >= max(f1s) - _F1_TOLERANCE]
-            out[j] = float(min(near, key=lambda t: abs(float(t) - 0.5)))
+            fired, precision = feats[:, j, 1] > 0, float(self.lexicon_precision_[j])
+            f1_at = {t: float(f1_score(yj, self._floored(p, fired, precision, t) >= t, zero_division=0.0))
+                     for t in grid}
+            out[j] = choose_threshold(f1_at, _F1_TOLERANCE)
+        return out
+
+    def _floored(self, p: np.ndarray, fired: np.ndarray, precision: float, threshold: float) -> np.ndarray:
+        """Scores with the lexicon floor: where the lexicon fired, at least its precision (when that reaches the
+        threshold; ``lexicon_floor=False``: unchanged)."""
+        if not self.lexicon_floor or precision < threshold:
+            return p
+        out: np.ndarray = np.where(fired, np.maximum(p, precision), p)
         return out
 
     def _topic_counts(self, lex: np.ndarray) -> np.ndarray:
@@ -465,11 +515,11 @@ class TopicModel:
     def _proba(self, feats: np.ndarray) -> np.ndarray:
         z = (((feats - self.stack_mean_) / self.stack_scale_) * self.stack_coef_).sum(axis=2) + self.stack_intercept_
         out: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
-        if self.lexicon_floor:
-            # The combiner learns how far to trust the in-domain learned model; on new domains that model is
-            # weak, so a lexicon match keeps at least the lexicon's measured precision (when above threshold).
-            floor = np.where(self.lexicon_precision_ >= self.thresholds_, self.lexicon_precision_, 0.0)
-            out = np.where(feats[:, :, 1] > 0, np.maximum(out, floor), out)
+        # The combiner learns how far to trust the in-domain learned model; on new domains that model is weak, so
+        # a lexicon match keeps at least the lexicon's measured precision (when that reaches the threshold).
+        for j in range(len(self.topics_)):
+            out[:, j] = self._floored(out[:, j], feats[:, j, 1] > 0, float(self.lexicon_precision_[j]),
+                                      float(self.thresholds_[j]))
         return out
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:

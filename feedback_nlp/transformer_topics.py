@@ -48,7 +48,7 @@ import numpy as np
 
 from .results import TopicHit
 from .sentiment import prepare
-from .topics import parse_topic_labels
+from .topics import choose_threshold, fixed_polarities, parse_topic_labels, topic_matrix
 from .transformer import (
     _fine_tune,
     _import_torch,
@@ -120,36 +120,25 @@ def _softmax_last(z: np.ndarray) -> np.ndarray:
 
 
 def topic_scores(y_true: np.ndarray, y_pred: np.ndarray, topics: Sequence[str]) -> dict[str, Any]:
-    """Per-topic F1 / precision / recall / support of boolean (n, k) arrays, plus micro and macro F1."""
-    out: dict[str, Any] = {"per_topic": {}}
-    f1s = []
-    for j, t in enumerate(topics):
-        tp = float((y_pred[:, j] & y_true[:, j]).sum())
-        n_pred, n_true = float(y_pred[:, j].sum()), float(y_true[:, j].sum())
-        p = tp / n_pred if n_pred else 0.0
-        r = tp / n_true if n_true else 0.0
-        f1 = 2 * tp / (n_pred + n_true) if n_pred + n_true else 0.0
-        f1s.append(f1)
-        out["per_topic"][t] = {"f1": f1, "precision": p, "recall": r, "support": int(n_true)}
-    tp, n_pred, n_true = float((y_pred & y_true).sum()), float(y_pred.sum()), float(y_true.sum())
-    out["micro_f1"] = 2 * tp / (n_pred + n_true) if n_pred + n_true else 0.0
-    out["macro_f1"] = float(np.mean(f1s)) if f1s else 0.0
-    return out
+    """Per-topic F1 / precision / recall / support of boolean (n, k) arrays, plus micro and macro F1 (scikit-learn,
+    0 where a topic is never predicted or never true)."""
+    from sklearn.metrics import f1_score, precision_recall_fscore_support
+
+    p, r, f1, support = precision_recall_fscore_support(y_true, y_pred, average=None, zero_division=0.0)
+    return {"per_topic": {t: {"f1": float(f1[j]), "precision": float(p[j]), "recall": float(r[j]),
+                              "support": int(support[j])} for j, t in enumerate(topics)},
+            "micro_f1": float(f1_score(y_true, y_pred, average="micro", zero_division=0.0)),
+            "macro_f1": float(np.mean(f1)) if len(topics) else 0.0}
 
 
 def _best_threshold(p: np.ndarray, y: np.ndarray) -> float:
-    """The grid threshold maximising F1 of ``p >= t`` against boolean ``y`` (ties: nearest 0.5)."""
+    """The grid threshold maximising F1 of ``p >= t`` against boolean ``y`` (ties: nearest 0.5; 0.5 when ``y``
+    has no positive)."""
+    from sklearn.metrics import f1_score
+
     if not y.any():
         return 0.5
-    best: tuple[float, float] = (-1.0, 0.0)
-    out = 0.5
-    for t in _GRID:
-        pred = p >= t
-        f1 = 2 * float((pred & y).sum()) / max(1.0, float(pred.sum() + y.sum()))
-        key = (round(f1, 6), -abs(float(t) - 0.5))
-        if key > best:
-            best, out = key, float(t)
-    return out
+    return choose_threshold({float(t): float(f1_score(y, p >= t, zero_division=0.0)) for t in _GRID})
 
 
 _NET_CLASS: Any = None
@@ -354,27 +343,11 @@ class TransformerTopics(_TransformerBase):
         texts = _check_texts(texts)
         rows = parse_topic_labels(topic_labels)
         self._check_fit_args(len(texts), len(rows), batch_size, lr, epochs, val_fraction)
-        topics = tuple(sorted({k for r in rows for k in r}))
-        if not topics:
-            raise ValueError("no topic appears in the labels; give dicts like {'efficiency': 'negative'} or lists "
-                             "of topic names")
-        y = np.array([[t in r for t in topics] for r in rows], dtype=bool)
-        for j, t in enumerate(topics):
-            pos = int(y[:, j].sum())
-            if pos < 2 or len(rows) - pos < 2:
-                raise ValueError(f"topic {t!r} needs at least 2 texts with it and 2 without (has {pos} with): "
-                                 "add examples or drop the topic")
-        fixed: dict[str, str] = {}
-        source: dict[str, str] = {}
-        for t in topics:
-            seen = {r[t] for r in rows if t in r}
-            if seen == {"neutral"}:
-                source[t] = "sentiment"
-            elif len(seen) == 1:
-                fixed[t] = seen.pop()
-                source[t] = "fixed"
-            else:
-                source[t] = "head"
+        names, y01 = topic_matrix(rows)
+        topics, y = tuple(names), y01.astype(bool)
+        fixed = fixed_polarities(rows, topics)
+        source = {t: "fixed" if t in fixed else
+                  "sentiment" if {r[t] for r in rows if t in r} == {"neutral"} else "head" for t in topics}
         pol_y = np.full(y.shape, _IGNORE, dtype=np.int64)
         for i, r in enumerate(rows):
             for j, t in enumerate(topics):

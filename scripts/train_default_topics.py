@@ -51,16 +51,21 @@ def load_unlabeled(data_dir: str | Path, exclude_ids: set[str]) -> list[str]:
     return df["text"].tolist()
 
 
-def split_dev(rows: list[dict[str, Any]], test_size: float = 0.3, seed: int = 0
-              ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Stratified (source + sorted topic names; rare strata fall back to source) train / held-out split."""
+def dev_strata(rows: list[dict[str, Any]], min_count: int) -> list[str]:
+    """Per row: source + sorted topic names, or the source alone for strata with fewer than ``min_count`` rows."""
     from collections import Counter
-
-    from sklearn.model_selection import train_test_split
 
     strata = [r["source"] + "/" + "+".join(sorted(r["topics"])) for r in rows]
     counts = Counter(strata)
-    strata = [s if counts[s] >= 4 else r["source"] for s, r in zip(strata, rows)]
+    return [s if counts[s] >= min_count else r["source"] for s, r in zip(strata, rows)]
+
+
+def split_dev(rows: list[dict[str, Any]], test_size: float = 0.3, seed: int = 0
+              ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Stratified (:func:`dev_strata`) train / held-out split."""
+    from sklearn.model_selection import train_test_split
+
+    strata = dev_strata(rows, 4)
     idx = np.arange(len(rows))
     tr, te = train_test_split(idx, test_size=test_size, random_state=seed, stratify=strata)
     return [rows[i] for i in sorted(tr)], [rows[i] for i in sorted(te)]
