@@ -1,10 +1,10 @@
-"""Throughput of feedback_nlp.dask.classify_frame on a local multi-process Dask cluster, 1 and 2 workers.
+"""Throughput of feedback_nlp.scale.dask.classify_dataframe on a local multi-process Dask cluster, 1 and 2 workers.
 
     python benchmarks/bench_dask.py                       # 200k rows, workers 1 and 2
     python benchmarks/bench_dask.py --rows 50000 --workers 2 --out /tmp/r.json
 
 Each run starts a ``LocalCluster`` (one thread per worker process, loopback only), warms every worker's model cache
-with a small frame, then times ``classify_frame(ddf).compute()`` on ``--rows`` rows and checks that no row was lost
+with a small frame, then times ``classify_dataframe(ddf).compute()`` on ``--rows`` rows and checks that no row was lost
 or reordered. For reference it also times plain ``fn.classify_frame`` on the same rows in this process. Writes
 ``benchmarks/results_dask.json``.
 """
@@ -42,17 +42,17 @@ def run(df: pd.DataFrame, workers: int, partitions_per_worker: int) -> dict[str,
     import dask.dataframe as dd
     from distributed import Client, LocalCluster
 
-    import feedback_nlp.dask as fnd
+    import feedback_nlp.scale.dask as fnd
 
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address="127.0.0.1:0") as cluster, Client(cluster) as client:
         warm = dd.from_pandas(df.head(64 * workers), npartitions=workers, sort=False)
-        fnd.classify_frame(warm).compute()  # every worker loads its model once, outside the timing
+        fnd.classify_dataframe(warm).compute()  # every worker loads its model once, outside the timing
         ddf = dd.from_pandas(df, npartitions=workers * partitions_per_worker, sort=False)
         t0 = time.perf_counter()
         with warnings.catch_warnings():  # from_pandas puts the rows in the graph; fine on one machine
             warnings.filterwarnings("ignore", message="Sending large graph")
-            out = fnd.classify_frame(ddf).compute()
+            out = fnd.classify_dataframe(ddf).compute()
         seconds = time.perf_counter() - t0
         loaded = client.run(lambda: len(fnd._cache))
     assert len(out) == len(df) and out.index.equals(df.index), "rows lost or reordered"
@@ -84,7 +84,7 @@ def main() -> None:
         print(json.dumps(r), flush=True)
         runs.append(r)
     out = {
-        "benchmark": "feedback_nlp.dask.classify_frame on a LocalCluster (processes, 1 thread each)",
+        "benchmark": "feedback_nlp.scale.dask.classify_dataframe on a LocalCluster (processes, 1 thread each)",
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "command": " ".join(["python", "benchmarks/bench_dask.py", *sys.argv[1:]]),
         "machine": {"platform": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count(),

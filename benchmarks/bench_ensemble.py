@@ -23,8 +23,8 @@ sys.path.insert(0, str(REPO))
 
 import numpy as np  # noqa: E402
 
-from feedback_nlp.training import train_sentiment  # noqa: E402
-from feedback_nlp.transformer import TransformerSentiment  # noqa: E402
+from feedback_nlp.backends.transformer import TransformerSentiment  # noqa: E402
+from feedback_nlp.classify.training import train_sentiment  # noqa: E402
 from scripts.train_default_model import load_data, split  # noqa: E402
 
 

@@ -39,7 +39,7 @@ def main() -> int:
     import statsmodels
 
     import feedback_nlp
-    from feedback_nlp.forecast import backtest_volume, forecast_volume
+    from feedback_nlp.insights.forecast import backtest_volume, forecast_volume
 
     path = Path(args.data_dir) / "volume_philly311_dumping.csv"
     if not path.exists():

@@ -48,7 +48,7 @@ def make_transactions(rows: int, tags: int, seed: int = 0) -> list[list[str]]:
 
 
 def run(rows: int, tags: int) -> dict[str, Any]:
-    from feedback_nlp.cooccurrence import mine_cooccurrence
+    from feedback_nlp.insights.cooccurrence import mine_cooccurrence
 
     t0 = time.perf_counter()
     transactions = make_transactions(rows, tags)

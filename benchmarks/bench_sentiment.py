@@ -55,7 +55,7 @@ sys.path.insert(0, str(REPO))
 import numpy as np  # noqa: E402
 
 import feedback_nlp as fn  # noqa: E402
-from feedback_nlp.training import evaluate_sentiment  # noqa: E402
+from feedback_nlp.classify.training import evaluate_sentiment  # noqa: E402
 
 BASELINE_PINS = {"snownlp": "snownlp==0.12.3", "cnsenti": "cnsenti==0.0.7"}
 SOURCES = ("hotel", "waimai", "shopping")

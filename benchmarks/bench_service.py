@@ -3,7 +3,8 @@
     python benchmarks/bench_service.py                      # workers 1 and 2, 16 clients, 10 s each
     python benchmarks/bench_service.py --workers 2 --duration 5 --clients 16 --out /tmp/r.json
 
-Starts ``python -m feedback_nlp.service`` (the same code as ``feedback-nlp serve``) on a free loopback port, waits for
+Starts ``python -m feedback_nlp serve`` (the same as ``feedback-nlp serve``) on a free loopback port,
+waits for
 ``/healthz``, warms up, then each client sends ``POST /v1/classify {"text": ...}`` back to back over one keep-alive
 connection until ``--duration`` seconds or ``--max-requests`` requests. Reports requests/s, p50/p90/p99/max latency
 and errors (any non-200 answer, wrong answer or socket error), and writes ``benchmarks/results_service.json``.
@@ -52,7 +53,7 @@ def free_port() -> int:
 
 
 def start_server(port: int, workers: int, extra: list[str]) -> subprocess.Popen[bytes]:
-    cmd = [sys.executable, "-m", "feedback_nlp.service", "--host", "127.0.0.1", "--port", str(port),
+    cmd = [sys.executable, "-m", "feedback_nlp", "serve", "--host", "127.0.0.1", "--port", str(port),
            "--workers", str(workers), "--log-level", "warning", *extra]
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
     deadline = time.monotonic() + 60

@@ -37,9 +37,9 @@ import numpy as np  # noqa: E402
 from train_default_topics import dev_strata, fit_topics, load_dev, load_unlabeled, split_dev  # noqa: E402
 
 import feedback_nlp as fn  # noqa: E402
-from feedback_nlp.intent import classify_kind, grade_priority  # noqa: E402
-from feedback_nlp.sentiment import prepare  # noqa: E402
-from feedback_nlp.topics import TopicModel  # noqa: E402
+from feedback_nlp.classify.intent import classify_kind, grade_priority  # noqa: E402
+from feedback_nlp.classify.sentiment import prepare  # noqa: E402
+from feedback_nlp.classify.topics import TopicModel  # noqa: E402
 
 TOPICS = ("service_attitude", "efficiency", "product_defect")
 TARGETS = {"service_attitude": 0.88, "efficiency": 0.85, "product_defect": 0.80, "polarity": 0.85, "kind": 0.85}

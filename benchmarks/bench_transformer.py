@@ -50,9 +50,9 @@ sys.path.insert(0, str(REPO))
 import numpy as np  # noqa: E402
 
 import feedback_nlp as fn  # noqa: E402
-from feedback_nlp.sentiment import prepare  # noqa: E402
-from feedback_nlp.training import expected_calibration_error  # noqa: E402
-from feedback_nlp.transformer import TransformerSentiment, load_transformer_classifier  # noqa: E402
+from feedback_nlp.backends.transformer import TransformerSentiment, load_transformer_classifier  # noqa: E402
+from feedback_nlp.classify.sentiment import prepare  # noqa: E402
+from feedback_nlp.classify.training import expected_calibration_error  # noqa: E402
 from scripts.train_default_model import load_data, split  # noqa: E402
 
 

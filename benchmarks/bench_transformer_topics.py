@@ -5,7 +5,8 @@
 
 * Data and split exactly as the default topic model's benchmark (``benchmarks/bench_topics.py``):
   ``topic_labels_dev.jsonl``, ``split_dev(test_size=0.3, seed)`` of ``scripts/train_default_topics.py``
-  (imported). :class:`feedback_nlp.transformer_topics.TransformerTopics` is fine-tuned from ``--base`` on the 70%
+  (imported). :class:`feedback_nlp.backends.transformer_topics.TransformerTopics` is fine-tuned from ``--base`` on
+  the 70%
   (of which ``--val-fraction`` is its validation split: early stopping and per-topic thresholds); nothing else is
   used (no lexicon, no weak supervision, no unlabelled reviews).
 * Reported on the held-out 30%: per-topic F1 / precision / recall with bootstrap 95% CIs and polarity accuracy on
@@ -34,7 +35,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from bench_topics import f1_ci, polarity_accuracy  # noqa: E402
 from train_default_topics import load_dev, split_dev  # noqa: E402
 
-from feedback_nlp.transformer_topics import TransformerTopics  # noqa: E402
+from feedback_nlp.backends.transformer_topics import TransformerTopics  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

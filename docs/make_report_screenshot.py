@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from feedback_nlp.report import report  # noqa: E402
+from feedback_nlp.insights.report import report  # noqa: E402
 from tests.test_analytics import make_feedback  # noqa: E402
 
 

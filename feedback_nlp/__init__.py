@@ -6,35 +6,37 @@
 'negative'
 
 Importing is cheap: the default model loads on the first call, once, thread-safe.
+
+The package is laid out by capability (dependencies point one way, top to bottom):
+
+- ``feedback_nlp.text``: normalisation, negation, n-gram features, the jieba tokenizer;
+- ``feedback_nlp.classify``: the classifier, its components (sentiment, topics, kind, priority), the model registry;
+- ``feedback_nlp.backends``: optional transformer components, found through the component registry;
+- ``feedback_nlp.insights``: co-occurrence, forecasting, terms, alerts, scores, heatmap, report, plotting;
+- ``feedback_nlp.scale``: the HTTP service and Dask;
+- ``feedback_nlp.cli``: the ``feedback-nlp`` command, one module per command group.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import plotting
 from ._validation import ErrorPolicy
-from .analytics import (
-    csat,
-    emerging_terms,
-    heatmap,
-    keywords,
-    nps,
-    sentiment_alerts,
-    term_clusters,
-    top_issues,
-    underperformers,
-)
-from .classifier import FeedbackClassifier
-from .cooccurrence import mine_cooccurrence, plot_rules, rule_chains, transactions_from_frame
-from .forecast import ForecastWarning, VolumeForecast, backtest_volume, count_volume, forecast_volume
-from .intent import Priority, PriorityRules, classify_kind, grade_priority, raise_for_tier
-from .normalize import normalize
-from .registry import available_models, default_classifier, load
-from .report import report
-from .results import Classification, Sentiment, TopicHit
-from .sentiment import SentimentModel
-from .topics import TopicModel
+from .classify.classifier import FeedbackClassifier
+from .classify.intent import Priority, PriorityRules, classify_kind, grade_priority, raise_for_tier
+from .classify.registry import available_models, default_classifier, load
+from .classify.results import Classification, Sentiment, TopicHit
+from .classify.sentiment import SentimentModel
+from .classify.topics import TopicModel
+from .insights import plotting
+from .insights.alerts import sentiment_alerts
+from .insights.cooccurrence import mine_cooccurrence, plot_rules, rule_chains, transactions_from_frame
+from .insights.forecast import ForecastWarning, VolumeForecast, backtest_volume, count_volume, forecast_volume
+from .insights.heatmap import heatmap
+from .insights.report import report
+from .insights.scores import csat, nps, underperformers
+from .insights.terms import emerging_terms, keywords, term_clusters, top_issues
+from .text.normalize import normalize
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import pandas as pd
 
 import feedback_nlp as fn
-from feedback_nlp.classifier import FeedbackClassifier
-from feedback_nlp.training import evaluate_sentiment, read_table, train_sentiment
+from feedback_nlp.classify.classifier import FeedbackClassifier
+from feedback_nlp.classify.training import evaluate_sentiment, read_table, train_sentiment
 
 
 def load_data(data_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:

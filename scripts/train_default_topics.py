@@ -12,7 +12,7 @@ Recipe (every step is recorded under ``"training"`` in the written ``topics.json
    ``benchmarks/bench_topics.py``).
 4. Refit the same recipe on all 1,400 labelled rows (``--no-refit`` keeps the 70% model) and save it.
 
-Nothing else is needed for ``feedback_nlp.intent`` (kind and priority are rules over the sentiment and topic
+Nothing else is needed for ``feedback_nlp.classify.intent`` (kind and priority are rules over the sentiment and topic
 outputs), so this script writes only the two topic files.
 """
 
@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 
-from feedback_nlp.topics import TopicModel
+from feedback_nlp.classify.topics import TopicModel
 
 DEFAULT_TOPICS = ("service_attitude", "efficiency", "product_defect")
 

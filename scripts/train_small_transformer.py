@@ -12,7 +12,7 @@ Steps (CPU-sized; every step is bounded by a step count and a wall-time budget):
    plus ``##x`` continuations for Latin letters/digits so ``vip`` splits into characters) -> ``vocab.txt``.
 3. Optional masked-LM pre-training (15% of the characters; 80/10/10 mask/random/keep) of a ``BertForMaskedLM``
    on the same training texts (no label used).
-4. Fine-tuning with :class:`feedback_nlp.transformer.TransformerSentiment` (binary softmax head, balanced class
+4. Fine-tuning with :class:`feedback_nlp.backends.transformer.TransformerSentiment` (binary softmax head, balanced class
    weights, a 5% validation split for early stopping and temperature scaling).
 
 Writes ``OUT/base`` (the vocabulary + untrained model), ``OUT/mlm`` (after pre-training), ``OUT/model`` (the
@@ -38,7 +38,7 @@ sys.path.insert(0, str(REPO))
 import numpy as np  # noqa: E402
 
 import feedback_nlp as fn  # noqa: E402
-from feedback_nlp.sentiment import prepare  # noqa: E402
+from feedback_nlp.classify.sentiment import prepare  # noqa: E402
 from scripts.train_default_model import load_data, split  # noqa: E402
 
 SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
@@ -75,7 +75,7 @@ def pretrain_mlm(model: Any, tok: Any, docs: list[str], out: Path, steps: int, b
     import torch
     import transformers
 
-    from feedback_nlp.transformer import _batches
+    from feedback_nlp.backends.transformer import _batches
 
     rng = np.random.default_rng(seed)
     torch.manual_seed(seed)
@@ -171,7 +171,7 @@ def main() -> None:
         mlm = pretrain_mlm(model, tok, docs, out / "mlm", args.mlm_steps, args.mlm_batch_size, args.mlm_lr,
                            args.max_length, 60 * args.mlm_minutes, args.seed)
         base = out / "mlm"
-    from feedback_nlp.transformer import train_transformer_classifier
+    from feedback_nlp.backends.transformer import train_transformer_classifier
 
     steps_per_epoch = math.ceil(0.95 * len(train) / args.ft_batch_size)
     clf = train_transformer_classifier(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import feedback_nlp as fn
-from feedback_nlp.training import train_sentiment
+from feedback_nlp.classify.training import train_sentiment
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"

@@ -7,7 +7,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import feedback_nlp as fn
-from feedback_nlp import registry
+from feedback_nlp.classify import registry
 
 TEXTS = [f"第{i}次来，服务{'很好' if i % 2 else '太差'}" for i in range(200)]
 

@@ -1,0 +1,550 @@
+"""Transformer topic head: multi-label topics with per-topic polarity from a fine-tuned BERT-style encoder.
+
+:class:`TransformerTopics` has the inference surface of :class:`~feedback_nlp.classify.topics.TopicModel` that
+:class:`~feedback_nlp.classify.classifier.FeedbackClassifier` uses (``topics_``, ``training_``,
+``predict_hits_prepared``,
+``save``/``load``) plus ``predict_proba`` / ``predict``, so it replaces the default topic component as is. It
+shares the plumbing of :class:`~feedback_nlp.backends.transformer.TransformerSentiment` (head + tail truncation, the
+tokenizer lock, fixed-shape batches under ``torch.inference_mode``, offline loading, the training loop).
+
+How it works (each point is a documented choice):
+
+* **Labels** are those of ``feedback-nlp train --task topics``
+  (:func:`feedback_nlp.classify.topics.parse_topic_labels`):
+  per text a dict ``{topic: polarity}`` or a list of topic names; the taxonomy is whatever names the data has.
+* **Model.** The encoder of ``base`` and, per topic, a learned attention query over the tokens (label-wise
+  attention: each topic reads the part of the text about it). From that per-topic vector come a detection logit
+  (sigmoid, multi-label; binary cross-entropy with ``pos_weight = negatives / positives`` of the topic, so rare
+  topics are not ignored) and three polarity logits (softmax over negative / neutral / positive; the loss only on
+  rows that have the topic). "服务员很热情，但是上菜太慢" can so be service_attitude positive and efficiency negative.
+* **Polarity sources.** A topic whose training labels all share one polarity (``product_defect``: always
+  negative) always gets it (``fixed_polarity_``, as in ``TopicModel``). A topic labelled only as ``neutral`` or
+  by name (no polarity information) gets the polarity of the sentiment model passed to ``predict_hits`` on the
+  whole text (``neutral`` when ``abs(2 * P(positive) - 1) < neutral_band``). Other topics use the polarity head.
+* **Thresholds.** With ``threshold="auto"`` each topic's decision threshold is the one (on a 0.025 grid in
+  [0.05, 0.95], ties nearest 0.5) that maximises its F1 on the validation split (0.5 without one); otherwise
+  the number given. Scores are sigmoid outputs of a ``pos_weight``-ed loss: compare them with ``thresholds_``.
+  Early stopping watches the validation loss; ``metrics_`` has per-topic F1 / precision / recall and the
+  polarity accuracy on that split.
+* **Files.** :meth:`save` writes ``transformer_topics.json`` (config, topics, thresholds, metrics) into the model
+  directory and the encoder + heads (one safetensors file), its ``config.json`` and the tokenizer into its
+  ``topics_transformer/`` folder, so a transformer sentiment component can live in the same directory.
+
+``import feedback_nlp`` never imports torch, and neither does importing this module.
+
+>>> m = TransformerTopics().fit(texts, [{"efficiency": "negative"}, ...], base="path/to/bert")  # doctest: +SKIP
+>>> m.predict(["上菜太慢了"])  # doctest: +SKIP
+[('efficiency',)]
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+import numpy as np
+
+from .._numeric import sigmoid
+from ..classify.results import TopicHit
+from ..classify.sentiment import prepare
+from ..classify.topics import choose_threshold, fixed_polarities, parse_topic_labels, topic_matrix
+from .transformer import (
+    _fine_tune,
+    _import_torch,
+    _import_transformers,
+    _offline,
+    _TransformerBase,
+    check_model_files,
+    resolve_base,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..classify.results import SentimentLabel
+
+__all__ = [
+    "SUBDIR",
+    "TOPICS_CONFIG_NAME",
+    "TransformerTopics",
+    "is_transformer_topics_dir",
+    "topic_scores",
+]
+
+_FORMAT = "feedback_nlp.transformer_topics/1"  # a file-format id: unchanged when the module moved
+#: Our config file inside a model directory; its presence marks a transformer topic component.
+TOPICS_CONFIG_NAME = "transformer_topics.json"
+#: Folder (inside the model directory) with the encoder, heads and tokenizer of the topic component.
+SUBDIR = "topics_transformer"
+_WEIGHTS = "model.safetensors"
+_POLARITIES: tuple[SentimentLabel, SentimentLabel, SentimentLabel] = ("negative", "neutral", "positive")
+_GRID = np.round(np.arange(0.05, 0.9501, 0.025), 3)
+_IGNORE = -100
+
+
+class _PositiveProbability(Protocol):  # what the polarity fallback needs from a sentiment component
+    def prepared_positive_probability(self, docs: Sequence[str]) -> np.ndarray: ...
+
+
+def is_transformer_topics_dir(directory: str | Path) -> bool:
+    """True when ``directory`` holds a :class:`TransformerTopics` (has ``transformer_topics.json``)."""
+    return (Path(directory) / TOPICS_CONFIG_NAME).is_file()
+
+
+def _softmax_last(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    out: np.ndarray = e / e.sum(axis=-1, keepdims=True)
+    return out
+
+
+def topic_scores(y_true: np.ndarray, y_pred: np.ndarray, topics: Sequence[str]) -> dict[str, Any]:
+    """Per-topic F1 / precision / recall / support of boolean (n, k) arrays, plus micro and macro F1 (scikit-learn,
+    0 where a topic is never predicted or never true)."""
+    from sklearn.metrics import f1_score, precision_recall_fscore_support
+
+    p, r, f1, support = precision_recall_fscore_support(y_true, y_pred, average=None, zero_division=0.0)
+    return {"per_topic": {t: {"f1": float(f1[j]), "precision": float(p[j]), "recall": float(r[j]),
+                              "support": int(support[j])} for j, t in enumerate(topics)},
+            "micro_f1": float(f1_score(y_true, y_pred, average="micro", zero_division=0.0)),
+            "macro_f1": float(np.mean(f1)) if len(topics) else 0.0}
+
+
+def _best_threshold(p: np.ndarray, y: np.ndarray) -> float:
+    """The grid threshold maximising F1 of ``p >= t`` against boolean ``y`` (ties: nearest 0.5; 0.5 when ``y``
+    has no positive)."""
+    from sklearn.metrics import f1_score
+
+    if not y.any():
+        return 0.5
+    return choose_threshold({float(t): float(f1_score(y, p >= t, zero_division=0.0)) for t in _GRID})
+
+
+_NET_CLASS: Any = None
+
+
+def _topic_net_class() -> Any:
+    """The torch module class (built on first use so that importing this module does not import torch)."""
+    global _NET_CLASS
+    if _NET_CLASS is not None:
+        return _NET_CLASS
+    torch = _import_torch()
+
+    module: Any = torch.nn.Module
+
+    class _TopicNet(module):  # type: ignore[misc]
+        """Encoder + per-topic attention pooling + detection and polarity heads; output (n, 4k):
+        ``k`` detection logits, then ``3k`` polarity logits (topic-major: negative, neutral, positive)."""
+
+        def __init__(self, encoder: Any, n_topics: int, hidden: int, dropout: float) -> None:
+            super().__init__()
+            self.encoder = encoder
+            self.dropout = torch.nn.Dropout(dropout)
+            self.query = torch.nn.Parameter(torch.randn(n_topics, hidden) * 0.02)
+            self.detect = torch.nn.Parameter(torch.randn(n_topics, hidden) * 0.02)
+            self.detect_bias = torch.nn.Parameter(torch.zeros(n_topics))
+            self.polarity = torch.nn.Parameter(torch.randn(n_topics, 3, hidden) * 0.02)
+            self.polarity_bias = torch.nn.Parameter(torch.zeros(n_topics, 3))
+            self.scale = 1.0 / math.sqrt(hidden)
+
+        def forward(self, input_ids: Any, attention_mask: Any) -> Any:
+            h = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            h = self.dropout(h)
+            scores = torch.einsum("nlh,kh->nkl", h, self.query) * self.scale
+            scores = scores.masked_fill(attention_mask[:, None, :] == 0, -1e4)
+            v = torch.einsum("nkl,nlh->nkh", scores.softmax(dim=-1), h)
+            detect = (v * self.detect).sum(dim=-1) + self.detect_bias
+            polarity = torch.einsum("nkh,kch->nkc", v, self.polarity) + self.polarity_bias
+            return torch.cat([detect, polarity.flatten(1)], dim=1)
+
+    _TopicNet.__module__ = __name__
+    _TopicNet.__qualname__ = "_TopicNet"
+    _NET_CLASS = _TopicNet
+    return _NET_CLASS
+
+
+def __getattr__(name: str) -> Any:  # lets pickle find the lazily built module class
+    if name == "_TopicNet":
+        return _topic_net_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class TransformerTopics(_TransformerBase):
+    """Multi-label topics with per-topic polarity from a fine-tuned transformer (see the module docstring).
+
+    scikit-learn style: parameters in ``__init__``; learnt state in attributes ending in ``_`` after :meth:`fit`
+    or :meth:`load`. ``max_length``, ``micro_batch``, ``head_fraction``, ``device`` and ``num_threads`` mean what
+    they mean for :class:`~feedback_nlp.backends.transformer.TransformerSentiment`; ``dropout`` is applied to the token
+    vectors in training; ``threshold`` is ``"auto"`` (tuned per topic on the validation split) or a number in
+    (0, 1); ``neutral_band`` is used for topics whose polarity comes from the sentiment model.
+
+    >>> labels = [{"efficiency": "negative"}, {"service_attitude": "positive"}, {}]  # doctest: +SKIP
+    >>> texts = ["上菜太慢了", "服务员很热情", "菜很好吃"]  # doctest: +SKIP
+    >>> m = TransformerTopics().fit(texts, labels, base="path/to/bert")  # doctest: +SKIP
+    >>> m.predict_hits_prepared(["上菜太慢了"], None)  # doctest: +SKIP
+    [(TopicHit(name='efficiency', score=0.97, polarity='negative'),)]
+    """
+
+    #: The backend name recorded in ``meta.json`` (``component_backends``) and used to find the loader.
+    backend = "transformers"
+
+    topics_: tuple[str, ...]
+    thresholds_: np.ndarray
+    fixed_polarity_: dict[str, str]
+    polarity_source_: dict[str, str]
+    metrics_: dict[str, Any]
+    training_: dict[str, Any]
+
+    def __init__(
+        self,
+        max_length: int = 128,
+        micro_batch: int = 16,
+        head_fraction: float = 0.75,
+        dropout: float = 0.1,
+        threshold: float | str = "auto",
+        neutral_band: float = 0.1,
+        device: str | None = None,
+        num_threads: int | None = None,
+    ) -> None:
+        super().__init__(max_length, micro_batch, head_fraction, device, num_threads)
+        self.dropout = dropout
+        self.threshold = threshold
+        self.neutral_band = neutral_band
+
+    def _check_params(self) -> None:
+        self._check_common_params()
+        if not 0.0 <= self.dropout < 1.0:
+            raise ValueError("dropout must be in [0, 1)")
+        if isinstance(self.threshold, str):
+            if self.threshold != "auto":
+                raise ValueError(f"threshold must be 'auto' or a number in (0, 1), not {self.threshold!r}")
+        elif not 0.0 < float(self.threshold) < 1.0:
+            raise ValueError("threshold must be 'auto' or a number in (0, 1)")
+        if not 0.0 <= self.neutral_band < 1.0:
+            raise ValueError("neutral_band must be in [0, 1)")
+
+    # ---------------------------------------------------------------- inference
+    def _forward_batch(self, ids: Any, mask: Any) -> np.ndarray:
+        device = next(self.model_.parameters()).device
+        out: np.ndarray = self.model_(ids.to(device), mask.to(device)).float().cpu().numpy()
+        return out
+
+    def _outputs(self, docs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Topic probabilities (n, k) and polarity probabilities (n, k, 3) of prepared texts; empty texts get 0
+        and uniform polarity."""
+        self._check_fitted()
+        k = len(self.topics_)
+        proba, pol = np.zeros((len(docs), k)), np.full((len(docs), k, 3), 1 / 3)
+        live = [i for i, d in enumerate(docs) if d.strip()]
+        if live:
+            z = self._fixed_shape_outputs([docs[i] for i in live], 4 * k)
+            proba[live] = sigmoid(z[:, :k])
+            pol[live] = _softmax_last(z[:, k:].reshape(len(live), k, 3))
+        return proba, pol
+
+    def predict_proba_prepared(self, docs: Sequence[str]) -> np.ndarray:
+        """Array (n, k): probability of each topic in ``topics_`` order, for prepared texts."""
+        return self._outputs(docs)[0]
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Array (n, k): probability of each topic in ``topics_`` order (raw texts)."""
+        return self.predict_proba_prepared(prepare(_check_texts(texts)))
+
+    def predict(self, texts: Sequence[str]) -> list[tuple[str, ...]]:
+        """Names of the topics whose probability reaches their threshold (``thresholds_``), per text."""
+        p = self.predict_proba(texts)
+        return [tuple(t for t, s, c in zip(self.topics_, row, self.thresholds_) if s >= c) for row in p]
+
+    def predict_hits(self, texts: Sequence[str], sentiment_model: _PositiveProbability | None = None
+                     ) -> list[tuple[TopicHit, ...]]:
+        """Detected topics with score and polarity per raw text (see :meth:`predict_hits_prepared`)."""
+        return self.predict_hits_prepared(prepare(_check_texts(texts)), sentiment_model)
+
+    def predict_hits_prepared(self, docs: Sequence[str], sentiment_model: _PositiveProbability | None = None
+                              ) -> list[tuple[TopicHit, ...]]:
+        """Topics reaching their threshold, with ``score`` (probability) and ``polarity``, per prepared text;
+        ``()`` for an empty text. ``sentiment_model`` gives the polarity of topics trained without polarity
+        information (neutral without it)."""
+        proba, pol = self._outputs(docs)
+        hit = proba >= self.thresholds_
+        text_pos: dict[int, float] = {}
+        need = sorted({i for i, j in zip(*np.nonzero(hit)) if self.polarity_source_[self.topics_[j]] == "sentiment"})
+        if need and sentiment_model is not None:
+            p = sentiment_model.prepared_positive_probability([docs[i] for i in need])
+            text_pos = {i: 2 * float(v) - 1 for i, v in zip(need, p)}
+        out: list[tuple[TopicHit, ...]] = []
+        for i, doc in enumerate(docs):
+            hits: list[TopicHit] = []
+            if doc.strip():
+                for j in np.flatnonzero(hit[i]):
+                    t = self.topics_[j]
+                    source = self.polarity_source_[t]
+                    polarity: SentimentLabel
+                    if source == "fixed":
+                        polarity = cast("SentimentLabel", self.fixed_polarity_[t])
+                    elif source == "head":
+                        polarity = _POLARITIES[int(pol[i, j].argmax())]
+                    else:
+                        s = text_pos.get(i, 0.0)
+                        polarity = "neutral" if abs(s) < self.neutral_band else ("positive" if s > 0 else "negative")
+                    hits.append(TopicHit(t, round(float(proba[i, j]), 4), polarity))
+            out.append(tuple(hits))
+        return out
+
+    # ---------------------------------------------------------------- training
+    def fit(
+        self,
+        texts: Sequence[str],
+        topic_labels: Iterable[Any],
+        base: str | Path,
+        epochs: float = 3,
+        max_steps: int | None = None,
+        batch_size: int = 32,
+        lr: float = 5e-5,
+        seed: int = 0,
+        val_fraction: float = 0.2,
+        early_stopping_patience: int | None = 2,
+        progress: bool = False,
+        eval_steps: int | None = None,
+        weight_decay: float = 0.01,
+        warmup_ratio: float = 0.06,
+        group_by_length: bool = True,
+        max_seconds: float | None = None,
+    ) -> TransformerTopics:
+        """Fine-tune ``base`` (a local checkpoint directory, or a hub id when online) with the topic heads.
+
+        ``topic_labels``: per text a dict ``{topic: polarity}`` or a list of names
+        (:func:`feedback_nlp.classify.topics.parse_topic_labels`); every topic needs at least 2 texts with it and 2
+        without. ``val_fraction`` of the rows (stratified by topic set when possible) is held out for early
+        stopping, the thresholds and ``metrics_``. The other arguments are those of
+        :meth:`TransformerSentiment.fit <feedback_nlp.backends.transformer.TransformerSentiment.fit>`.
+        """
+        self._check_params()
+        torch = self._setup_torch()
+        tf = _import_transformers()
+        texts = _check_texts(texts)
+        rows = parse_topic_labels(topic_labels)
+        self._check_fit_args(len(texts), len(rows), batch_size, lr, epochs, val_fraction)
+        names, y01 = topic_matrix(rows)
+        topics, y = tuple(names), y01.astype(bool)
+        fixed = fixed_polarities(rows, topics)
+        source = {t: "fixed" if t in fixed else
+                  "sentiment" if {r[t] for r in rows if t in r} == {"neutral"} else "head" for t in topics}
+        pol_y = np.full(y.shape, _IGNORE, dtype=np.int64)
+        for i, r in enumerate(rows):
+            for j, t in enumerate(topics):
+                if t in r and source[t] == "head":
+                    pol_y[i, j] = _POLARITIES.index(cast("SentimentLabel", r[t]))
+        docs = prepare(texts)
+
+        name, local = resolve_base(base)
+        torch.manual_seed(seed)
+        np.random.seed(seed)
+        self._load_tokenizer(name, local or _offline())
+        encoder = tf.AutoModel.from_pretrained(name, local_files_only=local or _offline())
+        hidden = int(encoder.config.hidden_size)
+        self.topics_ = topics
+        self.fixed_polarity_ = fixed
+        self.polarity_source_ = source
+        self.thresholds_ = np.full(len(topics), 0.5 if self.threshold == "auto" else float(self.threshold))
+        device = self._device()
+        self.model_ = _topic_net_class()(encoder, len(topics), hidden, float(self.dropout)).to(device)
+
+        tr_idx, va_idx = _split(rows, val_fraction, seed)
+        seqs = self._encode(docs)
+        k = len(topics)
+        n_pos = y[tr_idx].sum(axis=0).astype(np.float64)
+        pos_weight = np.clip((len(tr_idx) - n_pos) / np.maximum(n_pos, 1.0), 0.01, 100.0)
+        pw = torch.tensor(pos_weight, dtype=torch.float32)
+
+        def loss_of(z: Any, rows_: Sequence[int] | np.ndarray) -> Any:
+            """Detection BCE (pos_weight) + polarity cross-entropy on the (row, topic) pairs that have one."""
+            target = torch.tensor(y[rows_], dtype=torch.float32, device=z.device)
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(z[:, :k], target,
+                                                                        pos_weight=pw.to(z.device))
+            pt = torch.tensor(pol_y[rows_], device=z.device).reshape(-1)
+            keep = pt != _IGNORE
+            if bool(keep.any()):
+                loss = loss + torch.nn.functional.cross_entropy(z[:, k:].reshape(-1, 3)[keep], pt[keep])
+            return loss
+
+        def batch_loss(ids: Any, mask: Any, rows_: list[int]) -> Any:
+            return loss_of(self.model_(ids, mask), rows_)
+
+        def validate() -> dict[str, float]:
+            z = self._fixed_shape_outputs([docs[i] for i in va_idx], 4 * k)
+            pred = sigmoid(z[:, :k]) >= 0.5
+            return {"val_loss": float(loss_of(torch.tensor(z, dtype=torch.float32), va_idx)),
+                    "val_micro_f1": float(topic_scores(y[va_idx], pred, topics)["micro_f1"])}
+
+        loop = _fine_tune(
+            self.model_, seqs, self._pad, tr_idx, batch_loss, validate if len(va_idx) else None, device=device,
+            epochs=epochs, max_steps=max_steps, batch_size=batch_size, lr=lr, seed=seed, weight_decay=weight_decay,
+            warmup_ratio=warmup_ratio, group_by_length=group_by_length,
+            early_stopping_patience=early_stopping_patience, eval_steps=eval_steps, max_seconds=max_seconds,
+            progress=progress, desc="fine-tune topics")
+        metrics: dict[str, Any] = {"steps": loop["steps"], "epochs_run": loop["epochs_run"],
+                                   "train_seconds": loop["train_seconds"], "n_train": len(tr_idx),
+                                   "n_val": len(va_idx), "early_stopped": loop["early_stopped"]}
+        if len(va_idx):
+            proba, pol = self._outputs([docs[i] for i in va_idx])
+            if self.threshold == "auto":
+                self.thresholds_ = np.array([_best_threshold(proba[:, j], y[va_idx, j]) for j in range(k)])
+            metrics.update(self._score(proba, pol, [rows[i] for i in va_idx]))
+            metrics["val_loss"] = float(min(h["val_loss"] for h in loop["history"]))
+        metrics["thresholds"] = dict(zip(topics, self.thresholds_.round(3).tolist()))
+        metrics["history"] = loop["history"]
+        self.metrics_ = metrics
+        self.training_ = {
+            "backend": "transformers", "base": str(base), "epochs": epochs, "max_steps": max_steps,
+            "batch_size": batch_size, "lr": lr, "seed": seed, "val_fraction": val_fraction,
+            "early_stopping_patience": early_stopping_patience, "weight_decay": weight_decay,
+            "warmup_ratio": warmup_ratio, "group_by_length": group_by_length, "max_seconds": max_seconds,
+            "rows": len(rows), "topic_counts": dict(zip(topics, y.sum(axis=0).astype(int).tolist())),
+            "pos_weight": dict(zip(topics, pos_weight.round(3).tolist())), "polarity_source": source,
+            "device": device,
+        }
+        return self
+
+    def evaluate(self, texts: Sequence[str], topic_labels: Iterable[Any], prepared: bool = False) -> dict[str, Any]:
+        """Per-topic F1 / precision / recall / support, micro / macro F1 and polarity accuracy on labelled texts.
+
+        Polarity accuracy is over (text, topic) pairs that have the topic in the labels and a polarity head
+        (``polarity_n`` pairs); ``polarity_accuracy_detected`` only counts the pairs the model also detects.
+        """
+        self._check_fitted()
+        texts = _check_texts(texts)
+        rows = parse_topic_labels(topic_labels)
+        if len(texts) != len(rows):
+            raise ValueError(f"{len(texts)} texts but {len(rows)} topic labels")
+        return self._score(*self._outputs(list(texts) if prepared else prepare(texts)), rows)
+
+    def _score(self, proba: np.ndarray, pol: np.ndarray, rows: Sequence[dict[str, str]]) -> dict[str, Any]:
+        pred = proba >= self.thresholds_
+        truth = np.array([[t in r for t in self.topics_] for r in rows], dtype=bool).reshape(len(rows), -1)
+        out = topic_scores(truth, pred, self.topics_)
+        right = seen = right_det = seen_det = 0
+        for i, r in enumerate(rows):
+            for j, t in enumerate(self.topics_):
+                if t in r and self.polarity_source_[t] == "head":
+                    ok = int(_POLARITIES[int(pol[i, j].argmax())] == r[t])
+                    right, seen = right + ok, seen + 1
+                    if pred[i, j]:
+                        right_det, seen_det = right_det + ok, seen_det + 1
+        out.update(polarity_accuracy=right / seen if seen else None, polarity_n=seen,
+                   polarity_accuracy_detected=right_det / seen_det if seen_det else None, polarity_n_detected=seen_det)
+        return out
+
+    # ---------------------------------------------------------------- persistence
+    def get_config(self) -> dict[str, Any]:
+        return {"format": _FORMAT, "max_length": self.max_length, "micro_batch": self.micro_batch,
+                "head_fraction": self.head_fraction, "dropout": self.dropout, "threshold": self.threshold,
+                "neutral_band": self.neutral_band}
+
+    def save(self, directory: str | Path) -> None:
+        """Write ``transformer_topics.json`` into ``directory`` and the encoder + heads (safetensors), the
+        encoder's ``config.json`` and the tokenizer into ``directory/topics_transformer/``.
+
+        A ``topics.json`` / ``topics.npz`` (a :class:`~feedback_nlp.classify.topics.TopicModel`) left in
+        ``directory`` is
+        removed: a model directory holds one topic component, the one saved last.
+        """
+        self._check_fitted()
+        torch = _import_torch()
+        tf = _import_transformers()
+        from safetensors.torch import save_model
+
+        from .. import __version__
+
+        d = Path(directory)
+        sub = d / SUBDIR
+        sub.mkdir(parents=True, exist_ok=True)
+        save_model(self.model_, str(sub / _WEIGHTS))
+        self.model_.encoder.config.save_pretrained(str(sub))
+        self.tokenizer_.save_pretrained(str(sub))
+        state = {**self.get_config(), "topics": list(self.topics_), "thresholds": self.thresholds_.tolist(),
+                 "fixed_polarity": self.fixed_polarity_, "polarity_source": self.polarity_source_,
+                 "hidden_size": int(self.model_.encoder.config.hidden_size), "subdir": SUBDIR,
+                 "training": getattr(self, "training_", {}), "metrics": getattr(self, "metrics_", {}),
+                 "versions": {"feedback_nlp": __version__, "torch": str(torch.__version__),
+                              "transformers": str(tf.__version__)},
+                 "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        (d / TOPICS_CONFIG_NAME).write_text(json.dumps(state, ensure_ascii=False, indent=2), encoding="utf-8")
+        for stale in ("topics.json", "topics.npz"):
+            (d / stale).unlink(missing_ok=True)
+
+    @classmethod
+    def load(cls, directory: str | Path, device: str | None = None,
+             num_threads: int | None = None) -> TransformerTopics:
+        """Load what :meth:`save` wrote, from local files only (never contacts a hub)."""
+        d = Path(directory)
+        if not d.is_dir():
+            raise FileNotFoundError(f"model directory {d} does not exist")
+        if not is_transformer_topics_dir(d):
+            raise FileNotFoundError(f"{d} lacks {TOPICS_CONFIG_NAME}: not a transformer topic component; train one "
+                                    "with `feedback-nlp train --backend transformers --task topics`")
+        state = json.loads((d / TOPICS_CONFIG_NAME).read_text(encoding="utf-8"))
+        if state.get("format") != _FORMAT:
+            raise ValueError(f"{d}: transformer topics format {state.get('format')!r} is not {_FORMAT!r}; "
+                             "retrain the topic component")
+        sub = d / str(state.get("subdir", SUBDIR))
+        check_model_files(sub, ours=True, marker=None)
+        threshold = state["threshold"]
+        m = cls(max_length=int(state["max_length"]), micro_batch=int(state["micro_batch"]),
+                head_fraction=float(state["head_fraction"]), dropout=float(state["dropout"]),
+                threshold=threshold if isinstance(threshold, str) else float(threshold),
+                neutral_band=float(state["neutral_band"]), device=device, num_threads=num_threads)
+        m._setup_torch()
+        tf = _import_transformers()
+        from safetensors.torch import load_model
+
+        m._load_tokenizer(str(sub), True)
+        m.topics_ = tuple(str(t) for t in state["topics"])
+        m.thresholds_ = np.asarray(state["thresholds"], dtype=np.float64)
+        m.fixed_polarity_ = {str(k): str(v) for k, v in state["fixed_polarity"].items()}
+        m.polarity_source_ = {str(k): str(v) for k, v in state["polarity_source"].items()}
+        if len(m.thresholds_) != len(m.topics_) or set(m.polarity_source_) != set(m.topics_):
+            raise ValueError(f"{d / TOPICS_CONFIG_NAME} is inconsistent (topics, thresholds, polarity_source); "
+                             "retrain the topic component")
+        encoder = tf.AutoModel.from_config(tf.AutoConfig.from_pretrained(str(sub), local_files_only=True))
+        net = _topic_net_class()(encoder, len(m.topics_), int(state["hidden_size"]), m.dropout)
+        load_model(net, str(sub / _WEIGHTS))
+        m.model_ = net.to(m._device()).eval()
+        m.metrics_ = dict(state.get("metrics") or {})
+        m.training_ = dict(state.get("training") or {})
+        return m
+
+    def __repr__(self) -> str:
+        topics = getattr(self, "topics_", None)
+        return f"TransformerTopics(topics={topics!r})" if topics is not None else "TransformerTopics(unfitted)"
+
+
+def _check_texts(texts: Sequence[str]) -> list[str]:
+    if isinstance(texts, str):
+        raise TypeError("pass a list of texts, not a single str (wrap it: [text])")
+    out = list(texts)
+    bad = next((i for i, t in enumerate(out) if not isinstance(t, str)), None)
+    if bad is not None:
+        raise TypeError(f"texts must all be str; row {bad} is {type(out[bad]).__name__}")
+    return out
+
+
+def _split(rows: Sequence[dict[str, str]], val_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Train / validation row indexes, stratified by topic set (rare sets pooled) when the data allows."""
+    idx = np.arange(len(rows))
+    n_val = round(len(rows) * val_fraction)
+    if val_fraction <= 0 or n_val < 2 or len(rows) - n_val < 2:
+        return idx, idx[:0]
+    from collections import Counter
+
+    from sklearn.model_selection import train_test_split
+
+    strata = ["+".join(sorted(r)) for r in rows]
+    counts = Counter(strata)
+    strata = [s if counts[s] >= 2 else "(rare)" for s in strata]
+    try:
+        tr, va = train_test_split(idx, test_size=n_val, random_state=seed, stratify=strata)
+    except ValueError:  # too few rows per stratum for this split size
+        tr, va = train_test_split(idx, test_size=n_val, random_state=seed)
+    return np.sort(tr), np.sort(va)

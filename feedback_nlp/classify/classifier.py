@@ -1,0 +1,293 @@
+"""FeedbackClassifier: the one object behind ``classify``, ``classify_batch`` and ``classify_frame``.
+
+A model is a directory: ``meta.json`` (name, version, library version, metrics: the machine-readable model card),
+``README.md`` (the human model card) and one pair of files per component (``sentiment.json`` + ``sentiment.npz``).
+``FeedbackClassifier.load(d)`` returns exactly what ``save(d)`` wrote.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .._validation import ErrorPolicy, check_text, check_texts
+from .components import SentimentComponent, TopicComponent, component_class
+from .intent import DEFAULT_RULES, Priority, PriorityRules, classify_kind, grade_priority, raise_for_tier
+from .results import SENTIMENT_LABELS, Classification, Sentiment, TopicHit
+from .sentiment import normalize_all, prepare_normalized
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["EMPTY_SENTIMENT", "MODEL_FORMAT", "FeedbackClassifier"]
+
+#: Major format of model directories this version reads; a directory of another major is refused.
+MODEL_FORMAT = 1
+#: What an empty or whitespace-only text gets: neutral, score 0, all mass on neutral.
+EMPTY_SENTIMENT = Sentiment("neutral", 0.0, {"negative": 0.0, "neutral": 1.0, "positive": 0.0})
+
+
+def _chunks(n: int, size: int) -> Iterator[tuple[int, int]]:
+    for start in range(0, n, size):
+        yield start, min(n, start + size)
+
+
+class FeedbackClassifier:
+    """Scores sentiment (and, with a topic component, topics) of Chinese feedback.
+
+    >>> import feedback_nlp as fn
+    >>> clf = fn.load("default")
+    >>> clf.classify("房间干净，前台很热情").sentiment.label
+    'positive'
+    """
+
+    def __init__(
+        self,
+        sentiment: SentimentComponent,
+        meta: dict[str, Any] | None = None,
+        topics: TopicComponent | None = None,
+        priority_rules: PriorityRules = DEFAULT_RULES,
+    ) -> None:
+        self.sentiment = sentiment
+        self.topics = topics
+        self.priority_rules = priority_rules
+        self.meta: dict[str, Any] = dict(meta or {})
+
+    # ---------------------------------------------------------------- inference
+    def classify(self, text: str) -> Classification:
+        """Classify one text. ``""`` or whitespace gives :data:`EMPTY_SENTIMENT` (neutral, score 0)."""
+        return self._classify_checked([check_text(text)])[0]
+
+    def classify_batch(
+        self,
+        texts: Sequence[str] | Any,
+        batch_size: int = 1024,
+        progress: bool = False,
+        errors: ErrorPolicy = "raise",
+    ) -> list[Classification]:
+        """Classify many texts; the result has the same length and order as ``texts``.
+
+        ``texts``: list, tuple, numpy array or pandas Series of str. A missing row (None/NaN) raises ValueError
+        naming the row, unless ``errors="neutral"`` scores it like an empty text.
+
+        >>> import feedback_nlp as fn
+        >>> [r.sentiment.label for r in fn.classify_batch(["很满意", "太差了"])]
+        ['positive', 'negative']
+        """
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError("batch_size must be a positive int")
+        items, _ = check_texts(texts, errors)
+        bar = None
+        if progress:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=len(items), unit="text", desc="classify")
+        out: list[Classification] = []
+        for start, stop in _chunks(len(items), batch_size):
+            out.extend(self._classify_checked(items[start:stop]))
+            if bar is not None:
+                bar.update(stop - start)
+        if bar is not None:
+            bar.close()
+        return out
+
+    def _classify_checked(self, texts: list[str]) -> list[Classification]:
+        live = [i for i, t in enumerate(texts) if t.strip()]
+        out = [
+            Classification(t, EMPTY_SENTIMENT, (), "other", Priority.SUGGESTION, Priority.SUGGESTION.respond_within)
+            for t in texts
+        ]
+        if not live:
+            return out
+        # Normalise once; every component reads the same prepared text.
+        norm = normalize_all(texts[i] for i in live)
+        docs = [prepare_normalized(t) for t in norm]
+        probs = self.sentiment.predict_proba_prepared(docs)
+        sentiments = self.sentiment.sentiments_from_proba(probs)
+        hits: list[tuple[TopicHit, ...]] = (
+            self.topics.predict_hits_prepared(docs, self.sentiment) if self.topics is not None else [()] * len(live)
+        )
+        polar = probs[:, 0] + probs[:, 2]
+        p_positive = np.where(polar > 0, probs[:, 2] / np.maximum(polar, 1e-12), 0.5)
+        kinds = classify_kind(norm, p_positive, hits, normalized=True)
+        priorities = grade_priority(norm, kinds=kinds, rules=self.priority_rules, normalized=True)
+        for k, i in enumerate(live):
+            pr = priorities[k]
+            out[i] = Classification(texts[i], sentiments[k], hits[k], kinds[k], pr, pr.respond_within)
+        return out
+
+    def score_sentiment(self, text: str) -> Sentiment:
+        """Sentiment of one text (see :meth:`classify`)."""
+        return self.classify(text).sentiment
+
+    def classify_frame(
+        self,
+        df: pd.DataFrame,
+        text_col: str = "text",
+        batch_size: int = 1024,
+        progress: bool = False,
+        errors: ErrorPolicy = "raise",
+        tier_col: str | None = None,
+    ) -> pd.DataFrame:
+        """Return a copy of ``df`` with added columns ``sentiment_label``, ``sentiment_score``,
+        ``p_negative``, ``p_neutral``, ``p_positive``, ``topics`` (tuple of topic names), ``topic_polarities``
+        (dict name -> polarity), ``topic_scores`` (dict name -> probability), ``kind``, ``priority`` and
+        ``respond_within`` (timedelta).
+
+        ``tier_col``: a column of customer tiers ("vip", "svip", ...) that raise the priority
+        (:func:`feedback_nlp.classify.intent.raise_for_tier`). Index and row order are kept.
+
+        >>> import pandas as pd, feedback_nlp as fn
+        >>> fn.classify_frame(pd.DataFrame({"text": ["很满意"]}))["sentiment_label"].tolist()
+        ['positive']
+        """
+        import pandas as pd
+
+        if not isinstance(df, pd.DataFrame):
+            raise TypeError(f"classify_frame() takes a pandas DataFrame, got {type(df).__name__}")
+        for name, col in (("text_col", text_col), ("tier_col", tier_col)):
+            if col is not None and col not in df.columns:
+                raise KeyError(f"column {col!r} not in the DataFrame (columns: {list(df.columns)}); pass {name}=")
+        results = self.classify_batch(df[text_col], batch_size=batch_size, progress=progress, errors=errors)
+        out = df.copy()
+        out["sentiment_label"] = [r.sentiment.label for r in results]
+        out["sentiment_score"] = [r.sentiment.score for r in results]
+        for label in SENTIMENT_LABELS:
+            out[f"p_{label}"] = [r.sentiment.probabilities[label] for r in results]
+        out["topics"] = [r.topic_names for r in results]
+        out["topic_polarities"] = pd.Series(
+            [{t.name: t.polarity for t in r.topics} for r in results], index=out.index, dtype=object
+        )
+        out["topic_scores"] = pd.Series([{t.name: t.score for t in r.topics} for r in results], index=out.index,
+                                        dtype=object)
+        out["kind"] = [r.kind for r in results]
+        priorities = [Priority(r.priority) for r in results]
+        if tier_col is not None:
+            priorities = [raise_for_tier(p, t, self.priority_rules) for p, t in zip(priorities, df[tier_col])]
+        out["priority"] = [p.value for p in priorities]
+        out["respond_within"] = [p.respond_within for p in priorities]
+        return out
+
+    __call__ = classify_batch
+
+    # ---------------------------------------------------------------- persistence
+    def save(self, directory: str | Path) -> Path:
+        """Write the model directory (weights, ``meta.json``, ``README.md`` model card)."""
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        self.sentiment.save(d)
+        if self.topics is not None:
+            self.topics.save(d)
+        from .. import __version__
+
+        meta = {
+            "name": d.name,
+            "version": "0.0.0",
+            "description": "",
+            **self.meta,
+            "format": MODEL_FORMAT,
+            "feedback_nlp_version": __version__,
+            "components": ["sentiment", *(["topics"] if self.topics is not None else [])],
+            "component_backends": {"sentiment": self.sentiment.backend,
+                                   **({"topics": self.topics.backend} if self.topics is not None else {})},
+            **({"topics": {"names": list(self.topics.topics_), "training": getattr(self.topics, "training_", {})}}
+               if self.topics is not None else {}),
+            "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        }
+        (d / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+        (d / "README.md").write_text(model_card(meta), encoding="utf-8")
+        self.meta = meta
+        return d
+
+    @classmethod
+    def load(cls, directory: str | Path, device: str | None = None) -> FeedbackClassifier:
+        """Load a model directory written by :meth:`save`; refuses other formats with a clear message.
+
+        Each component listed in ``meta.json`` is loaded by the class registered for its backend
+        (:mod:`feedback_nlp.classify.components`); ``device`` goes to every component (transformer backends run
+        there; linear ones ignore it).
+        """
+        d = Path(directory)
+        if not d.is_dir():
+            raise FileNotFoundError(f"model directory {d} does not exist")
+        meta_path = d / "meta.json"
+        if not meta_path.exists():
+            raise FileNotFoundError(f"{d} has no meta.json: not a feedback_nlp model directory")
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        if meta.get("format") != MODEL_FORMAT:
+            raise ValueError(
+                f"{d} is model format {meta.get('format')!r} (saved by feedback_nlp "
+                f"{meta.get('feedback_nlp_version')}); this version reads format {MODEL_FORMAT}: retrain or upgrade"
+            )
+        backends = component_backends(d, meta)
+        components: dict[str, Any] = {}
+        for name in ("sentiment", "topics"):
+            if name in backends:
+                components[name] = component_class(name, backends[name]).load(d, device=device)
+        if "sentiment" not in components:
+            raise ValueError(f"{d}/meta.json lists no sentiment component: not a feedback_nlp model directory")
+        return cls(components["sentiment"], meta, components.get("topics"))
+
+    def __repr__(self) -> str:
+        return f"FeedbackClassifier(name={self.meta.get('name')!r}, version={self.meta.get('version')!r})"
+
+
+def component_backends(d: Path, meta: dict[str, Any]) -> dict[str, str]:
+    """``{component: backend}`` of a model directory: ``meta.json``'s ``component_backends``, or, for a directory
+    saved before it was recorded (feedback_nlp 0.1), the backends
+    read from the component files they wrote: ``transformer_sentiment.json`` / ``sentiment.json``,
+    ``topics.json`` / ``transformer_topics.json`` (``topics.json`` wins, as it always did)."""
+    if meta.get("component_backends"):
+        return dict(meta["component_backends"])
+    out = {"sentiment": "transformers" if (d / "transformer_sentiment.json").is_file() else "linear"}
+    if (d / "topics.json").exists():
+        out["topics"] = "linear"
+    elif (d / "transformer_topics.json").is_file():
+        out["topics"] = "transformers"
+    return out
+
+
+def _flatten(prefix: str, value: Any) -> list[tuple[str, Any]]:
+    if isinstance(value, dict):
+        out: list[tuple[str, Any]] = []
+        for k, v in value.items():
+            out.extend(_flatten(f"{prefix}.{k}" if prefix else str(k), v))
+        return out
+    return [(prefix, value)]
+
+
+def model_card(meta: dict[str, Any]) -> str:
+    """A Markdown model card from ``meta.json`` content (what it is, how it was made, how well it does)."""
+    training = meta.get("training", {})
+    lines = [
+        f"# {meta.get('name', 'model')} {meta.get('version', '')}".rstrip(),
+        "",
+        str(meta.get("description", "")),
+        "",
+        f"- feedback_nlp version: {meta.get('feedback_nlp_version', '?')}, model format {meta.get('format', '?')}",
+        f"- saved: {meta.get('saved_at', '?')}",
+        "- load: `feedback_nlp.load(<this directory>)`; the files are JSON, NumPy arrays and (transformer models)"
+        " safetensors: no pickle, no code.",
+        "",
+        "## Training",
+        "",
+    ]
+    lines += [f"- {k}: `{v}`" for k, v in _flatten("", training)] or ["- (not recorded)"]
+    lines += ["", "## Metrics", "", "| metric | value |", "|---|---|"]
+    for k, v in _flatten("", meta.get("metrics", {})):
+        if isinstance(v, float):
+            v = f"{v:.4f}"
+        elif isinstance(v, list):
+            v = json.dumps(v)
+        lines.append(f"| {k} | {v} |")
+    topics = meta.get("topics")
+    if topics:
+        lines += ["", "## Topic component", "", f"- topics: {', '.join(topics.get('names', []))}"]
+        lines += [f"- {k}: `{v}`" for k, v in _flatten("", topics.get("training", {})) if not k.startswith("params")]
+    lines += ["", "## Limitations", "", str(meta.get("limitations", "Trained on the data above; check it on yours."))]
+    return "\n".join(lines) + "\n"

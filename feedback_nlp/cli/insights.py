@@ -1,0 +1,186 @@
+"""Command-line subcommands ``feedback-nlp mine`` and ``feedback-nlp forecast`` (wired in by :mod:`feedback_nlp.cli`).
+
+    feedback-nlp mine --input tickets.jsonl --tag-cols topics sentiment_label channel --min-support 0.01
+    feedback-nlp mine --input tags.csv --id-col ticket --tag-col tag --output rules.csv --chains chains.csv
+    feedback-nlp forecast --input volume.csv --time-col date --value-col count --horizon 28 --output fc.csv
+    feedback-nlp forecast --input tickets.csv --time-col created_at --by topic --horizon 14   # counts rows first
+    feedback-nlp forecast --input volume.csv --time-col date --value-col count --horizon 28 --backtest 4
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+__all__ = ["add_forecast_parser", "add_mine_parser"]
+
+
+def _read(path: str, encoding: str) -> Any:
+    from ..classify.training import read_table
+
+    return read_table(path, encoding=encoding)
+
+
+def _write(df: Any, path: str) -> None:
+    from ._common import write_table
+
+    write_table(df, Path(path))
+
+
+def _flat_rules(rules: Any) -> Any:
+    """Frozensets → ``"a;b"`` strings so rules survive CSV."""
+    out = rules.copy()
+    for col in [c for c in ("antecedents", "consequents") if c in out.columns]:
+        out[col] = [";".join(sorted(str(i) for i in s)) for s in out[col]]
+    if "steps" in out.columns:
+        out["steps"] = [" ⇒ ".join(";".join(sorted(str(i) for i in s)) for s in steps) for steps in out["steps"]]
+    return out
+
+
+def _cmd_mine(args: argparse.Namespace) -> int:
+    from ..insights.cooccurrence import mine_cooccurrence, rule_chains, transactions_from_frame
+
+    df = _read(args.input, args.encoding)
+    transactions: Any
+    if args.tag_cols:
+        prefix = args.prefix if args.prefix is not None else len(args.tag_cols) > 1
+        transactions = transactions_from_frame(df, args.tag_cols, prefix=prefix, sep=args.sep)
+        n = len(transactions)
+    elif args.tag_col:
+        if args.id_col not in df.columns or args.tag_col not in df.columns:
+            raise KeyError(f"--id-col {args.id_col!r} / --tag-col {args.tag_col!r} not in {list(df.columns)}")
+        transactions = df
+        n = int(df[args.id_col].nunique())
+    else:
+        transactions = df.drop(columns=[args.id_col]) if args.id_col in df.columns else df
+        n = len(df)
+    rules = mine_cooccurrence(
+        transactions, min_support=args.min_support, min_confidence=args.min_confidence, min_lift=args.min_lift,
+        max_len=args.max_len, algorithm=args.algorithm, id_col=args.id_col, tag_col=args.tag_col or "tag",
+    )
+    print(f"{n} transactions, {len(rules)} rules", file=sys.stderr)
+    if args.output:
+        _write(_flat_rules(rules), args.output)
+        print(f"wrote {len(rules)} rules to {args.output}", file=sys.stderr)
+    else:
+        cols = ["rule", "support", "confidence", "lift", "count"]
+        print(rules[cols].head(args.top).to_string(index=False) if len(rules) else "no rules: lower --min-support "
+              "or --min-confidence")
+    if args.chains:
+        chains = rule_chains(rules)
+        _write(_flat_rules(chains), args.chains)
+        print(f"wrote {len(chains)} chains to {args.chains}", file=sys.stderr)
+    return 0
+
+
+def add_mine_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``mine`` (co-occurrence rules from a file of tagged tickets) to an argparse subparsers object."""
+    m = subparsers.add_parser(
+        "mine", help="association rules between tags that occur together (FP-growth / Apriori)",
+        description="Tickets as: a tag-list column per row (--tag-cols, e.g. classify output topics), a long file "
+                    "(--id-col + --tag-col, one row per ticket and tag), or a one-hot file (0/1 columns).")
+    m.add_argument("--input", "-i", required=True, help="file (.csv .tsv .jsonl .json .parquet)")
+    m.add_argument("--output", "-o", help="rules file (.csv .tsv .jsonl .parquet); a table on stdout if absent")
+    m.add_argument("--tag-cols", nargs="+", help="columns holding tags of each row (lists or --sep separated)")
+    m.add_argument("--sep", default=";", help="separator inside string tag cells (default ;)")
+    m.add_argument("--prefix", action=argparse.BooleanOptionalAction, default=None,
+                   help="name tags column=value (default: on when several --tag-cols)")
+    m.add_argument("--id-col", default="id", help="ticket id column of a long file (default id)")
+    m.add_argument("--tag-col", help="tag column of a long file (one row per ticket and tag)")
+    m.add_argument("--min-support", type=float, default=0.01, help="share of tickets, in (0, 1] (default 0.01)")
+    m.add_argument("--min-confidence", type=float, default=0.3)
+    m.add_argument("--min-lift", type=float)
+    m.add_argument("--max-len", type=int, default=3, help="most tags in one rule (default 3)")
+    m.add_argument("--algorithm", choices=["fpgrowth", "apriori"], default="fpgrowth")
+    m.add_argument("--top", type=int, default=20, help="rules shown on stdout (default 20)")
+    m.add_argument("--chains", help="also write root-cause chains (A ⇒ B ⇒ C) to this file")
+    m.add_argument("--encoding", default="utf-8")
+    m.set_defaults(func=_cmd_mine)
+    parser: argparse.ArgumentParser = m
+    return parser
+
+
+def _cmd_forecast(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from ..insights.forecast import VolumeForecast, backtest_volume, count_volume, forecast_volume
+
+    df = _read(args.input, args.encoding)
+    if args.time_col not in df.columns:
+        raise KeyError(f"--time-col {args.time_col!r} not in {list(df.columns)}")
+    freq = args.freq
+    if args.value_col:
+        if args.value_col not in df.columns:
+            raise KeyError(f"--value-col {args.value_col!r} not in {list(df.columns)}")
+        df[args.time_col] = pd.to_datetime(df[args.time_col])
+        if args.by:
+            data: Any = df.pivot_table(index=args.time_col, columns=args.by, values=args.value_col, aggfunc="sum")
+        else:
+            data = df.set_index(args.time_col)[args.value_col]
+    else:  # one row per ticket: count them first
+        data = count_volume(df, args.time_col, freq=freq or "D", by=args.by)
+        freq = freq or "D"
+    season = None
+    if args.season_length:
+        season = args.season_length[0] if len(args.season_length) == 1 else tuple(args.season_length)
+    kwargs: dict[str, Any] = {"freq": freq, "season_length": season, "level": args.level, "model": args.model,
+                              "holidays": args.holidays, "nan": args.nan}
+    series = {"": data} if isinstance(data, pd.Series) else {str(c): data[c] for c in data.columns}
+    if args.backtest:
+        kwargs.pop("freq")
+        frames = []
+        for key, s in series.items():
+            bt = backtest_volume(s, args.horizon, folds=args.backtest, freq=freq, **kwargs)
+            if key:
+                bt.insert(0, "id", key)
+            frames.append(bt)
+        out = pd.concat(frames, ignore_index=True)
+        summary = out[["mae", "snaive_mae", "relative_mae", "mase", "coverage", "seconds"]].mean()
+        print(summary.round(3).to_string(), file=sys.stderr)
+    else:
+        frames = []
+        for key, s in series.items():
+            fc = forecast_volume(s, args.horizon, **kwargs)
+            assert isinstance(fc, VolumeForecast)
+            frame = fc.to_frame()
+            if key:
+                frame.insert(0, "id", key)
+            frames.append(frame)
+            print(f"{key + ': ' if key else ''}{fc.model}", file=sys.stderr)
+        out = pd.concat(frames, ignore_index=True)
+    if args.output:
+        _write(out, args.output)
+        print(f"wrote {len(out)} rows to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(out.to_csv(index=False))
+    return 0
+
+
+def add_forecast_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``forecast`` (complaint-volume forecast or backtest from a CSV) to an argparse subparsers object."""
+    f = subparsers.add_parser(
+        "forecast", help="forecast complaint volume (counts per day/week) with a prediction interval",
+        description="Input: a count series (--time-col + --value-col, optionally --by for several series), or one "
+                    "row per ticket (--time-col only: rows are counted per --freq first).")
+    f.add_argument("--input", "-i", required=True, help="file (.csv .tsv .jsonl .json .parquet)")
+    f.add_argument("--output", "-o", help="output file; CSV on stdout if absent")
+    f.add_argument("--time-col", default="date")
+    f.add_argument("--value-col", help="count column; absent: each row is one ticket")
+    f.add_argument("--by", help="column naming the series (topic, channel...): one forecast per value")
+    f.add_argument("--horizon", type=int, required=True, help="periods ahead (e.g. 28 days)")
+    f.add_argument("--freq", help="pandas frequency (D, W, MS); inferred from the dates if absent")
+    f.add_argument("--season-length", type=float, nargs="+", help="seasonal periods in steps (default: 7 365.25 "
+                   "for daily)")
+    f.add_argument("--level", type=float, default=95, help="prediction interval in percent (default 95)")
+    f.add_argument("--model", choices=["auto", "harmonic", "ets", "snaive"], default="auto")
+    f.add_argument("--holidays", help="CN for Chinese public holidays (needs chinese-calendar)")
+    f.add_argument("--nan", choices=["raise", "zero", "interpolate"], default="raise",
+                   help="what to do with empty counts (missing dates are always 0)")
+    f.add_argument("--backtest", type=int, metavar="FOLDS",
+                   help="instead of forecasting, backtest over FOLDS rolling origins and write per-fold metrics")
+    f.add_argument("--encoding", default="utf-8")
+    f.set_defaults(func=_cmd_forecast)
+    parser: argparse.ArgumentParser = f
+    return parser

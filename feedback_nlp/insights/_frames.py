@@ -1,0 +1,81 @@
+"""Input checks and cell helpers shared by the analyses (private)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+# --------------------------------------------------------------------------- input checks
+def _texts(texts: Any, name: str = "texts") -> list[str]:
+    import pandas as pd
+
+    if isinstance(texts, (str, bytes)):
+        raise TypeError(f"{name} must be a list/Series of str, not one {type(texts).__name__}; wrap it in a list")
+    if isinstance(texts, pd.DataFrame):
+        raise TypeError(f"{name} must be a list/Series of str; pass one column, e.g. df['text']")
+    if not isinstance(texts, Iterable):
+        raise TypeError(f"{name} must be a list/Series of str, got {type(texts).__name__}")
+    items = texts.tolist() if hasattr(texts, "tolist") else list(texts)
+    out: list[str] = []
+    for i, v in enumerate(items):
+        if isinstance(v, str):
+            out.append(v)
+        elif v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+            continue  # missing texts carry no words
+        else:
+            raise TypeError(f"{name}[{i}] is {type(v).__name__}, not str")
+    if not out:
+        raise ValueError(f"{name} is empty (or all missing): nothing to analyse")
+    return out
+
+
+def _frame(df: Any, fn_name: str, columns: Sequence[str | None]) -> pd.DataFrame:
+    import pandas as pd
+
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"{fn_name}() takes a pandas DataFrame, got {type(df).__name__}")
+    missing = [c for c in columns if c is not None and c not in df.columns]
+    if missing:
+        raise KeyError(f"{fn_name}(): columns {missing} not in the DataFrame (columns: {list(df.columns)})")
+    if len(df) == 0:
+        raise ValueError(f"{fn_name}(): the DataFrame is empty")
+    return df
+
+
+def _positive_int(value: Any, name: str, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"{name} must be an int >= {minimum}; got {value!r}")
+    return value
+
+
+def _times(df: pd.DataFrame, time_col: str) -> pd.Series:
+    from .forecast import parse_times
+
+    times = parse_times(df, time_col)
+    if getattr(times.dt, "tz", None) is not None:
+        times = times.dt.tz_localize(None)
+    return times
+
+
+def _cell_list(value: Any) -> list[Any]:
+    """Tags of one cell: a list/tuple/set/array as is, one scalar as one tag, missing or "" as none."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return list(value)
+    if hasattr(value, "tolist") and not isinstance(value, (int, float)):
+        v = value.tolist()
+        return v if isinstance(v, list) else [v]
+    if isinstance(value, float) and math.isnan(value):
+        return []
+    if type(value).__name__ in ("NAType", "NaTType"):
+        return []
+    return [value]
+
+

@@ -1,0 +1,141 @@
+"""Feedback kind and priority rules."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import numpy as np
+import pytest
+
+from feedback_nlp.classify.intent import (
+    DEFAULT_RULES,
+    KINDS,
+    Priority,
+    PriorityRules,
+    classify_kind,
+    grade_priority,
+    raise_for_tier,
+)
+from feedback_nlp.classify.results import TopicHit
+
+
+@pytest.mark.parametrize(
+    ("text", "p", "kind"),
+    [
+        ("服务员很热情，菜也好吃", 0.95, "praise"),
+        ("转账失败，钱还被扣了", 0.03, "complaint"),
+        ("建议增加夜间柜台", 0.5, "suggestion"),
+        ("希望能增加周末营业的网点", 0.6, "suggestion"),
+        ("如果能加个夜间模式就好了", 0.55, "suggestion"),
+        ("请问信用卡怎么开通境外支付？", 0.5, "inquiry"),
+        ("你们几点开门？", 0.5, "inquiry"),
+        ("为什么这么慢？", 0.1, "complaint"),
+        ("希望你们越做越好", 0.95, "praise"),
+        ("", 0.5, "other"),
+    ],
+)
+def test_kind_rules(text: str, p: float, kind: str) -> None:
+    assert classify_kind([text], [p]) == [kind]
+
+
+def test_kind_long_review_with_closing_suggestion_is_not_a_suggestion() -> None:
+    text = "房间干净，前台服务很热情，早餐品种丰富，交通也方便，下次出差还会选择这里，总体非常满意。" * 2
+    text += "建议增加停车位"
+    assert classify_kind([text], [0.95]) == ["praise"]
+
+
+def test_kind_three_class_probabilities_and_topics() -> None:
+    probs = np.array([[0.1, 0.8, 0.1], [0.7, 0.1, 0.2], [0.1, 0.1, 0.8]])
+    assert classify_kind(["就这样吧", "一般", "挺好"], probs) == ["other", "complaint", "praise"]
+    neg = (TopicHit("efficiency", 0.9, "negative"),)
+    assert classify_kind(["还行，就是送得慢"], [0.55], [neg]) == ["complaint"]
+    assert set(classify_kind(["好", "差"], [0.9, 0.1])) <= set(KINDS)
+
+
+def test_kind_bad_input() -> None:
+    with pytest.raises(TypeError):
+        classify_kind("很好", [0.9])
+    with pytest.raises(ValueError, match="texts but"):
+        classify_kind(["很好"], [0.9, 0.1])
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        classify_kind(["很好"], [1.5])
+    with pytest.raises(TypeError):
+        classify_kind([None], [0.5])  # type: ignore[list-item]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "priority"),
+    [
+        ("吃完以后食物中毒，进了医院", "complaint", Priority.URGENT),
+        ("充电器起火了", "complaint", Priority.URGENT),
+        ("地太滑，我摔伤了", "complaint", Priority.URGENT),
+        ("再不处理我就起诉你们", "complaint", Priority.URGENT),
+        ("信用卡被盗刷了两万", "complaint", Priority.URGENT),
+        ("我要报警", "complaint", Priority.URGENT),
+        ("钱扣了但是转账失败", "complaint", Priority.HIGH),
+        ("订单一直没送到", "complaint", Priority.HIGH),
+        ("手机银行登录不上，系统崩溃了", "complaint", Priority.HIGH),
+        ("上菜有点慢", "complaint", Priority.NORMAL),
+        ("请问怎么开通网银？", "inquiry", Priority.NORMAL),
+        ("建议增加夜间模式", "suggestion", Priority.SUGGESTION),
+        ("服务很好", "praise", Priority.SUGGESTION),
+        ("幸好没有受伤，但是餐厅地面太滑", "complaint", Priority.NORMAL),
+        ("保安及时报警，非常感谢", "praise", Priority.SUGGESTION),
+        ("服務員態度很差，我要起訴", "complaint", Priority.URGENT),
+    ],
+)
+def test_priority_rules(text: str, kind: str, priority: Priority) -> None:
+    assert grade_priority([text], [kind]) == [priority]
+
+
+def test_priority_from_sentiment_and_respond_within() -> None:
+    out = grade_priority(["吃完食物中毒了", "钱扣了但是转账失败", "上菜有点慢", "很好吃"],
+                         sentiment_probs=[0.02, 0.05, 0.3, 0.95])
+    assert [p.value for p in out] == ["urgent", "high", "normal", "suggestion"]
+    assert out[0] == "urgent" and str(out[0]) == "urgent"
+    assert [p.respond_within for p in out] == [timedelta(hours=1), timedelta(hours=4), timedelta(hours=24),
+                                               timedelta(days=7)]
+    assert Priority.SUGGESTION.business_days == 5 and Priority.NORMAL.business_days is None
+
+
+def test_due_by_counts_working_days() -> None:
+    friday = datetime(2025, 1, 3, 10, 0)
+    assert Priority.SUGGESTION.due_by(friday) == datetime(2025, 1, 10, 10, 0)
+    assert Priority.URGENT.due_by(friday) == datetime(2025, 1, 3, 11, 0)
+
+
+def test_tier_raises_and_cap() -> None:
+    assert raise_for_tier(Priority.NORMAL, "VIP") is Priority.HIGH
+    assert raise_for_tier("suggestion", "svip") is Priority.HIGH
+    assert raise_for_tier("high", "svip") is Priority.HIGH  # capped: urgent is kept for safety/legal cases
+    assert raise_for_tier("urgent", None) is Priority.URGENT
+    assert raise_for_tier("normal", "unknown") is Priority.NORMAL
+    assert raise_for_tier("normal", float("nan")) is Priority.NORMAL  # type: ignore[arg-type]
+    out = grade_priority(["上菜有点慢", "上菜有点慢"], ["complaint", "complaint"], tiers=["vip", None])
+    assert out == [Priority.HIGH, Priority.NORMAL]
+
+
+def test_rules_are_data_and_configurable() -> None:
+    d = json.loads(json.dumps(DEFAULT_RULES.to_dict(), ensure_ascii=False))
+    assert PriorityRules.from_dict(d) == DEFAULT_RULES
+    custom = PriorityRules.from_dict({"urgent": [["outage", "全行停机"]], "tier_raises": {"gold": 2},
+                                      "tier_cap": "urgent"})
+    assert grade_priority(["全行停机"], ["complaint"], rules=custom) == [Priority.URGENT]
+    assert grade_priority(["食物中毒"], ["complaint"], rules=custom) == [Priority.NORMAL]
+    assert raise_for_tier("high", "gold", custom) is Priority.URGENT
+
+
+def test_priority_bad_input() -> None:
+    with pytest.raises(ValueError, match="kinds= or sentiment_probs="):
+        grade_priority(["x"])
+    with pytest.raises(ValueError, match="not one of"):
+        grade_priority(["x"], ["angry"])
+    with pytest.raises(ValueError, match="texts but"):
+        grade_priority(["x"], ["complaint"], tiers=["vip", "vip"])
+    with pytest.raises(ValueError, match="regex"):
+        PriorityRules(urgent=(("bad", "("),))
+    with pytest.raises(ValueError):
+        PriorityRules(tier_cap="asap")
+    with pytest.raises(ValueError):
+        Priority("asap")

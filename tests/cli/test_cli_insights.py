@@ -1,0 +1,96 @@
+"""`feedback-nlp mine` and `feedback-nlp forecast` handlers, on a parser built here (cli.py wires the same)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from feedback_nlp.cli.insights import add_forecast_parser, add_mine_parser
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def run(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="feedback-nlp")
+    sub = parser.add_subparsers(dest="command", required=True)
+    add_mine_parser(sub)
+    add_forecast_parser(sub)
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+def test_mine_long_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "rules.csv"
+    chains = tmp_path / "chains.csv"
+    rc = run(["mine", "-i", str(FIXTURES / "tags_long.csv"), "--id-col", "ticket", "--tag-col", "tag",
+              "--min-support", "0.3", "--min-confidence", "0.6", "-o", str(out), "--chains", str(chains)])
+    assert rc == 0
+    rules = pd.read_csv(out)
+    assert {"antecedents", "consequents", "support", "confidence", "lift", "count"} <= set(rules.columns)
+    row = rules[(rules["antecedents"] == "投诉") & (rules["consequents"] == "系统卡顿;转账失败")].iloc[0]
+    assert row["support"] == pytest.approx(0.5) and row["confidence"] == pytest.approx(1.0) and row["count"] == 3
+    assert "系统卡顿 ⇒ 转账失败 ⇒ 投诉" in set(pd.read_csv(chains)["path"])
+    assert "6 transactions" in capsys.readouterr().err
+
+
+def test_mine_tag_columns_to_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "classified.jsonl"
+    rows = [{"topics": ["efficiency", "product_defect"], "sentiment_label": "negative", "channel": "app"}] * 3 + [
+        {"topics": [], "sentiment_label": "positive", "channel": "电话"}]
+    f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    rc = run(["mine", "-i", str(f), "--tag-cols", "topics", "sentiment_label", "channel", "--min-support", "0.5"])
+    assert rc == 0
+    out = capsys.readouterr().out
+    assert "topic=efficiency ⇒ sentiment=negative" in out or "sentiment=negative ⇒ topic=efficiency" in out
+
+
+def test_mine_bad_support_raises() -> None:
+    with pytest.raises(ValueError, match="min_support"):
+        run(["mine", "-i", str(FIXTURES / "tags_long.csv"), "--tag-col", "tag", "--id-col", "ticket",
+             "--min-support", "1.5"])
+
+
+def _volume_csv(tmp_path: Path, days: int = 70) -> Path:
+    rng = np.random.default_rng(0)
+    idx = pd.date_range("2024-01-01", periods=days)
+    counts = rng.poisson(np.where(idx.day_of_week >= 5, 20, 80))
+    p = tmp_path / "volume.csv"
+    pd.DataFrame({"date": idx.strftime("%Y-%m-%d"), "count": counts}).to_csv(p, index=False)
+    return p
+
+
+def test_forecast_writes_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "fc.csv"
+    rc = run(["forecast", "--input", str(_volume_csv(tmp_path)), "--time-col", "date", "--value-col", "count",
+              "--horizon", "14", "--output", str(out)])
+    assert rc == 0
+    fc = pd.read_csv(out, parse_dates=["date"])
+    assert list(fc.columns) == ["date", "mean", "lower", "upper"] and len(fc) == 14
+    assert fc["date"].iloc[0] == pd.Timestamp("2024-03-11") and (fc["lower"] >= 0).all()
+    assert "ARIMA" in capsys.readouterr().err
+
+
+def test_forecast_counts_ticket_rows_by_group_and_backtests(tmp_path: Path) -> None:
+    rng = np.random.default_rng(1)
+    times = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 60 * 24, 3000), unit="min") * 60
+    p = tmp_path / "tickets.csv"
+    pd.DataFrame({"created_at": times, "topic": rng.choice(["效率", "服务态度"], 3000)}).to_csv(p, index=False)
+    out = tmp_path / "fc.jsonl"
+    assert run(["forecast", "-i", str(p), "--time-col", "created_at", "--by", "topic", "--horizon", "7",
+                "--model", "snaive", "-o", str(out)]) == 0
+    fc = pd.read_json(out, lines=True)
+    assert set(fc["id"]) == {"效率", "服务态度"} and len(fc) == 14
+    bt = tmp_path / "bt.csv"
+    assert run(["forecast", "-i", str(_volume_csv(tmp_path)), "--value-col", "count", "--horizon", "7",
+                "--backtest", "2", "--model", "snaive", "-o", str(bt)]) == 0
+    assert len(pd.read_csv(bt)) == 2
+
+
+def test_forecast_missing_column() -> None:
+    with pytest.raises(KeyError, match="time-col"):
+        run(["forecast", "-i", str(FIXTURES / "tags_long.csv"), "--time-col", "when", "--horizon", "7"])
