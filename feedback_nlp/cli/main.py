@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ._common import topic_label, write_table
+from ._common import check_outputs, label_map, topic_label, write_table
 
 __all__ = ["main"]
 
@@ -29,6 +29,7 @@ def _cmd_classify(args: argparse.Namespace) -> int:
     from ..classify.registry import load
     from ..classify.training import read_table
 
+    check_outputs(args.output)  # before loading and scoring: a typo must not cost the whole run
     clf = load(args.model)
     if args.input:
         df = read_table(args.input, [args.text_col], encoding=args.encoding)
@@ -59,7 +60,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
     from datetime import date
 
     from .. import __version__
-    from ..classify.training import evaluate_sentiment, read_table, train_sentiment
+    from ..classify.modelfiles import check_model_target
+    from ..classify.training import check_training_labels, evaluate_sentiment, map_labels, read_table, train_sentiment
 
     if getattr(args, "backend", "linear") == "transformers":
         from .transformer import train_transformer_from_args
@@ -67,9 +69,13 @@ def _cmd_train(args: argparse.Namespace) -> int:
         return train_transformer_from_args(args)
     if args.task == "topics":
         return _train_topics(args)
+    check_model_target(args.out)
     cols = [args.text_col, args.label_col] + ([args.group_col] if args.group_col else [])
     df = read_table(args.data, cols, encoding=args.encoding)
     df = df.dropna(subset=[args.text_col, args.label_col])
+    mapping = label_map(args.label_map)
+    df[args.label_col] = map_labels(df[args.label_col].tolist(), mapping)
+    check_training_labels(df[args.label_col].tolist())
     params: dict[str, Any] = {"C": args.C, "neutral_threshold": args.neutral_threshold, "random_state": args.seed}
     metrics: dict[str, Any] = {}
     if args.holdout > 0:
@@ -96,6 +102,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
         "version": args.version,
         "description": f"sentiment model trained on {Path(args.data).name}",
         "training": {"data": str(args.data), "rows": len(df), "params": clf.sentiment.get_config(),
+                     **({"label_map": mapping} if mapping else {}),
                      "date": date.today().isoformat(), "feedback_nlp_version": __version__,
                      "command": " ".join(["feedback-nlp", *sys.argv[1:]])},
         "metrics": metrics,
@@ -140,10 +147,12 @@ def _lexicon(path: str | None) -> dict[str, list[Any]] | None:
 def _train_topics(args: argparse.Namespace) -> int:
     from datetime import date
 
+    from ..classify.modelfiles import check_model_target
     from ..classify.registry import load
     from ..classify.topics import TopicModel
     from ..classify.training import read_table
 
+    check_model_target(args.out)
     label_col = "topics" if args.label_col == "label" else args.label_col
     df = read_table(args.data, [args.text_col, label_col], encoding=args.encoding)
     df = df.dropna(subset=[args.text_col])
@@ -221,6 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
                                        "weak supervision, e.g. all your reviews (recommended: thousands)")
     t.add_argument("--lexicon", help='topics: JSON file {"topic": [["group", "regex", "negative"|"positive"|null], '
                                      '...]} of phrases added to the default lexicon (your own topics and domain words)')
+    t.add_argument("--label-map", help='sentiment: JSON object (or a file) mapping your labels, e.g. '
+                                       '\'{"赞": "positive", "踩": "negative", "一般": "neutral"}\'')
     t.add_argument("--group-col", help="column to break held-out accuracy down by (e.g. source)")
     t.add_argument("--holdout", type=float, default=0.0, help="fraction held out to report metrics (e.g. 0.2)")
     t.add_argument("--holdout-group-col",
@@ -256,13 +267,27 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _exit_on_sigterm(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)  # unwinds like an error: half-written temporary files are removed
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    import signal
+    import threading
+
     args = build_parser().parse_args(argv)
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         return int(args.func(args))
-    except (FileNotFoundError, KeyError, ValueError, TypeError, ImportError) as e:
-        print(f"feedback-nlp {args.command}: error: {e}", file=sys.stderr)
+    except (OSError, KeyError, ValueError, TypeError, ImportError) as e:
+        message = e.args[0] if isinstance(e, KeyError) and e.args else e
+        print(f"feedback-nlp {args.command}: error: {message}", file=sys.stderr)
         return 2
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -99,15 +99,20 @@ def train_transformer_from_args(args: argparse.Namespace) -> int:
 
     from .. import __version__
     from ..backends.transformer import train_transformer_classifier
-    from ..classify.training import evaluate_sentiment
+    from ..classify.modelfiles import check_model_target
+    from ..classify.training import check_training_labels, evaluate_sentiment, map_labels
+    from ._common import label_map
 
     if getattr(args, "task", "sentiment") == "topics":
         return _train_topics_from_args(args)
     if not args.base:
         raise ValueError("--backend transformers needs --base: a local checkpoint directory (or a hub id online)")
+    check_model_target(args.out)
     group_col = getattr(args, "group_col", None)
     cols = [args.text_col, args.label_col] + ([group_col] if group_col else [])
     df = _read(args, cols).dropna(subset=[args.text_col, args.label_col]).reset_index(drop=True)
+    df[args.label_col] = map_labels(df[args.label_col].tolist(), label_map(getattr(args, "label_map", None)))
+    check_training_labels(df[args.label_col].tolist())
     metrics: dict[str, Any] = {}
     train, test = df, None
     holdout = float(getattr(args, "holdout", 0.0) or 0.0)
@@ -140,10 +145,8 @@ def train_transformer_from_args(args: argparse.Namespace) -> int:
                      "date": date.today().isoformat(), "feedback_nlp_version": __version__, "command": command},
         "metrics": metrics,
     }
-    clf.save(out)
-    (out / "metrics.json").write_text(
-        json.dumps({**metrics, "history": model.metrics_.get("history", [])}, ensure_ascii=False, indent=2),
-        encoding="utf-8")
+    clf.save(out, extra_files={"metrics.json": json.dumps({**metrics, "history": model.metrics_.get("history", [])},
+                                                          ensure_ascii=False, indent=2)})
     print(f"saved model to {out}; load it with feedback_nlp.load({str(out)!r})", file=sys.stderr)
     return 0
 
@@ -154,11 +157,13 @@ def _train_topics_from_args(args: argparse.Namespace) -> int:
 
     from .. import __version__
     from ..backends.transformer_topics import TransformerTopics
+    from ..classify.modelfiles import check_model_target
     from ..classify.registry import DEFAULT_MODEL, models_dir
     from ._common import topic_label
 
     if not args.base:
         raise ValueError("--backend transformers needs --base: a local checkpoint directory (or a hub id online)")
+    check_model_target(args.out)
     label_col = "topics" if args.label_col == "label" else args.label_col
     df = _read(args, [args.text_col, label_col]).dropna(subset=[args.text_col]).reset_index(drop=True)
     texts = df[args.text_col].astype(str).tolist()
@@ -201,11 +206,14 @@ def _train_topics_from_args(args: argparse.Namespace) -> int:
             "feedback_nlp_version": __version__, "command": _command(args)}},
         "metrics": {**clf.meta.get("metrics", {}), "topics": metrics},
     }
-    clf.save(out)
     path = out / "metrics.json"
-    previous = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    try:
+        previous = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (OSError, ValueError):
+        previous = {}
+    previous = previous if isinstance(previous, dict) else {}
     previous["topics"] = {**metrics, "history": model.metrics_.get("history", [])}
-    path.write_text(json.dumps(previous, ensure_ascii=False, indent=2), encoding="utf-8")
+    clf.save(out, extra_files={"metrics.json": json.dumps(previous, ensure_ascii=False, indent=2)})
     print(f"saved model with topics {list(model.topics_)} (sentiment from {sentiment_from}) to {out}; load it with "
           f"feedback_nlp.load({str(out)!r})", file=sys.stderr)
     return 0
