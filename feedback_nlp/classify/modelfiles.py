@@ -29,8 +29,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MAX_FEATURES", "MissingModelFile", "ModelFormatError", "check_files", "check_finite", "check_float", "check_int",
-           "check_model_target", "contained", "file_sizes", "read_arrays", "read_json", "save_model_dir"]
+__all__ = ["MAX_FEATURES", "MissingModelFile", "ModelFormatError", "check_files", "check_finite", "check_float",
+           "check_int", "check_model_target", "contained", "file_sizes", "read_arrays", "read_json", "save_model_dir"]
 
 #: Largest hashed feature space a model file may declare (2**24 columns: 64 MB per float32 weight row).
 MAX_FEATURES = 2**24

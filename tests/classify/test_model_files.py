@@ -56,7 +56,7 @@ def test_a_listed_file_missing_or_corrupt_is_a_typed_error(model_dir: Path) -> N
             fn.load(model_dir)
         (model_dir / name).write_bytes(backup)
     (model_dir / "sentiment.npz").unlink()
-    with pytest.raises(ModelFormatError, match="sentiment.npz.*missing"):
+    with pytest.raises(ModelFormatError, match=r"sentiment\.npz.*missing"):
         fn.load(model_dir)
 
 
@@ -126,7 +126,7 @@ def test_implausible_config_values_are_refused_before_allocation(model_dir: Path
     state[key] = value
     (model_dir / "sentiment.json").write_text(json.dumps(state), encoding="utf-8")
     _refresh_sizes(model_dir)
-    with pytest.raises(ModelFormatError, match="sentiment.json"):
+    with pytest.raises(ModelFormatError, match=r"sentiment\.json"):
         fn.load(model_dir)
 
 

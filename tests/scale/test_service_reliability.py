@@ -15,10 +15,10 @@ import pytest
 
 pytest.importorskip("fastapi")
 pytest.importorskip("httpx")
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-import feedback_nlp as fn  # noqa: E402
-from feedback_nlp.scale.service import MicroBatcher, ServiceBusy, create_app  # noqa: E402
+import feedback_nlp as fn
+from feedback_nlp.scale.service import MicroBatcher, ServiceBusy, create_app
 
 
 @pytest.fixture(scope="module")
@@ -147,11 +147,11 @@ def test_busy_service_answers_503(tiny_model_dir: Path) -> None:
 @pytest.fixture()
 def live_server() -> Iterator[int]:
     """The real uvicorn server (h11 with the header timeout) on 127.0.0.1, short timeouts."""
+    import os
+
     import uvicorn
 
     from feedback_nlp.scale.service import HEADER_TIMEOUT_ENV
-
-    import os
 
     os.environ[HEADER_TIMEOUT_ENV] = "0.5"
     with socket.socket() as s:
