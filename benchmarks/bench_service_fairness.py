@@ -42,8 +42,8 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _post(port: int, body: dict[str, object], timeout: float) -> tuple[int, float]:
-    data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+def _post(port: int, body: dict[str, object] | bytes, timeout: float) -> tuple[int, float]:
+    data = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode("utf-8")
     req = urllib.request.Request(f"http://127.0.0.1:{port}/v1/classify", data=data,
                                  headers={"Content-Type": "application/json"})
     t0 = time.perf_counter()
@@ -58,6 +58,47 @@ def _post(port: int, body: dict[str, object], timeout: float) -> tuple[int, floa
     return status, time.perf_counter() - t0
 
 
+async def _in_process(args: argparse.Namespace) -> dict[str, object]:
+    """The scheduler alone, without HTTP: big and single submissions to the service's MicroBatcher in one loop."""
+    import asyncio
+
+    import feedback_nlp as fn
+    from feedback_nlp.scale.service import MicroBatcher
+
+    clf = fn.load("default")
+    clf.classify_batch(["预热：快递很快，客服态度很好"])
+    batcher = MicroBatcher(clf, max_texts=args.batch_texts, max_wait_s=0.002)
+    await batcher.start()
+    loop = asyncio.get_running_loop()
+    stop = loop.time() + args.seconds
+    singles: list[float] = []
+    big_texts = 0
+
+    async def big(seed: int) -> None:
+        nonlocal big_texts
+        rng = random.Random(seed)
+        texts = [_text(rng) for _ in range(args.batch)]
+        while loop.time() < stop:
+            await batcher.submit(texts)
+            big_texts += len(texts)
+
+    async def single() -> None:
+        rng = random.Random(-1)
+        await asyncio.sleep(1.0)
+        while loop.time() < stop:
+            t0 = time.perf_counter()
+            await batcher.submit([_text(rng)])
+            singles.append(time.perf_counter() - t0)
+
+    await asyncio.gather(*(big(i) for i in range(args.big_clients)), single())
+    await batcher.stop()
+    ok = sorted(singles)
+    return {"mode": "in-process MicroBatcher", "single_requests": len(ok),
+            "single_latency_s": {"p50": round(ok[len(ok) // 2], 3), "p95": round(ok[int(0.95 * len(ok))], 3),
+                                 "max": round(ok[-1], 3), "mean": round(statistics.fmean(ok), 3)} if ok else None,
+            "big_texts_per_s": round(big_texts / args.seconds, 1)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--big-clients", type=int, default=6)
@@ -65,7 +106,24 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=30.0)
     ap.add_argument("--out", help="also write the result JSON here")
     ap.add_argument("--timeout", type=float, default=30.0, help="client timeout per request (s)")
+    ap.add_argument("--batch-texts", type=int, default=256, help="--in-process: the MicroBatcher's max_texts")
+    ap.add_argument("--in-process", action="store_true",
+                    help="measure the scheduler alone (MicroBatcher with the default model, no HTTP, no client CPU)")
     args = ap.parse_args()
+    if args.in_process:
+        import asyncio
+
+        import feedback_nlp
+
+        load_before = [round(x, 2) for x in os.getloadavg()]
+        res = {"library": str(Path(feedback_nlp.__file__).parent), "batch_texts": args.batch_texts,
+               "big_clients": args.big_clients,
+               "batch": args.batch, "seconds": args.seconds, **asyncio.run(_in_process(args)),
+               "load_average_before": load_before}
+        print(json.dumps(res, indent=1))
+        if args.out:
+            Path(args.out).write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
+        return
 
     load_before = [round(x, 2) for x in os.getloadavg()]
     port = _free_port()
@@ -86,9 +144,13 @@ def main() -> None:
         bigs: list[tuple[int, float]] = []
 
         def big(seed: int) -> None:
-            rng = random.Random(seed)
+            rng = random.Random(seed)  # bodies encoded once: the load generator must not be the bottleneck
+            bodies = [json.dumps({"texts": [_text(rng) for _ in range(args.batch)]}, ensure_ascii=False).encode()
+                      for _ in range(4)]
+            k = 0
             while time.time() < stop:
-                bigs.append(_post(port, {"texts": [_text(rng) for _ in range(args.batch)]}, args.timeout))
+                bigs.append(_post(port, bodies[k % len(bodies)], args.timeout))
+                k += 1
 
         def single() -> None:
             rng = random.Random(-1)

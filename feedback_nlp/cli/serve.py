@@ -47,7 +47,7 @@ def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
     s.add_argument("--max-batch", type=int, default=1000, help="most texts in one request (more: 413)")
     s.add_argument("--max-body-bytes", type=int, default=1_000_000, help="largest request body (more: 413)")
     s.add_argument("--timeout", type=float, default=10.0, help="seconds before a request is answered 504")
-    s.add_argument("--batch-texts", type=int, default=64,
+    s.add_argument("--batch-texts", type=int, default=256,
                    help="most texts the micro-batcher scores in one model call")
     s.add_argument("--batch-wait-ms", type=float, default=2.0,
                    help="how long a lone request waits for others to share its model call")

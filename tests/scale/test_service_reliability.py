@@ -144,21 +144,22 @@ def test_busy_service_answers_503(tiny_model_dir: Path) -> None:
     assert r.status_code == 503 and "retry" in r.json()["detail"] and r.headers.get("retry-after") == "1"
 
 
-@pytest.fixture()
-def live_server() -> Iterator[int]:
-    """The real uvicorn server (h11 with the header timeout) on 127.0.0.1, short timeouts."""
-    import os
-
+@pytest.fixture(params=["HeaderTimeoutH11Protocol", "HeaderTimeoutHttpToolsProtocol"])
+def live_server(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
+    """The real uvicorn server (each HTTP protocol with the header deadline) on 127.0.0.1, short timeouts."""
     import uvicorn
 
+    from feedback_nlp.scale import _http
     from feedback_nlp.scale.service import HEADER_TIMEOUT_ENV
 
-    os.environ[HEADER_TIMEOUT_ENV] = "0.5"
+    if not hasattr(_http, request.param):
+        pytest.skip(f"{request.param} needs httptools")
+    monkeypatch.setenv(HEADER_TIMEOUT_ENV, "0.5")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
     config = uvicorn.Config(create_app(body_timeout_s=0.5), host="127.0.0.1", port=port, log_level="error",
-                            http="feedback_nlp.scale._http:HeaderTimeoutH11Protocol", lifespan="on")
+                            http=f"feedback_nlp.scale._http:{request.param}", lifespan="on")
     server = uvicorn.Server(config)
     t = threading.Thread(target=server.run, daemon=True)
     t.start()
@@ -168,7 +169,6 @@ def live_server() -> Iterator[int]:
     yield port
     server.should_exit = True
     t.join(timeout=30)
-    os.environ.pop(HEADER_TIMEOUT_ENV, None)
 
 
 def _recv_all(sock: socket.socket) -> bytes:
