@@ -16,7 +16,7 @@ from typing import Any
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from .service import HEADER_TIMEOUT_ENV
+from ._env import HEADER_TIMEOUT_ENV
 
 __all__ = ["HeaderTimeoutH11Protocol", "header_timeout_s", "protocol_path"]
 

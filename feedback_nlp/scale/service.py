@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from .._validation import replace_surrogates
 from ..classify.classifier import FeedbackClassifier
 from ..classify.results import Classification
+from ._env import HEADER_TIMEOUT_ENV
 
 if TYPE_CHECKING:  # pragma: no cover
     from fastapi import FastAPI
@@ -46,9 +47,6 @@ __all__ = ["CONFIG_ENV", "HEADER_TIMEOUT_ENV", "MicroBatcher", "ServiceBusy", "a
 
 #: Environment variable through which :func:`serve` hands its settings to every uvicorn worker process.
 CONFIG_ENV = "FEEDBACK_NLP_SERVICE_CONFIG"
-#: Environment variable with the deadline for a request's headers, in seconds (see
-#: :mod:`feedback_nlp.scale._http`).
-HEADER_TIMEOUT_ENV = "FEEDBACK_NLP_HEADER_TIMEOUT_S"
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 ModelSpec = str | Path | FeedbackClassifier
