@@ -606,7 +606,9 @@ class TransformerSentiment(_TransformerBase):
         try:
             m.tokenizer_ = tf.AutoTokenizer.from_pretrained(str(d), local_files_only=True)
             model = tf.AutoModelForSequenceClassification.from_pretrained(str(d), local_files_only=True)
-        except (OSError, ValueError, RuntimeError, EOFError, KeyError) as e:
+        except ImportError:
+            raise
+        except Exception as e:  # safetensors, tokenizers and torch raise their own types for a damaged file
             raise ModelFormatError(f"{d}: the transformer weights, config or tokenizer could not be read "
                                    f"({type(e).__name__}: {e}); save or copy the model again") from None
         check_finite_parameters(model, d)

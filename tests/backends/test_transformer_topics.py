@@ -265,6 +265,36 @@ def test_subdir_may_not_leave_the_model_directory(copy_of: Path, subdir: str) ->
         fn.load(copy_of)
 
 
+@pytest.mark.parametrize("name", [f"{SUBDIR}/model.safetensors", f"{SUBDIR}/tokenizer.json", f"{SUBDIR}/config.json"])
+def test_corrupt_files_give_a_typed_error(copy_of: Path, name: str) -> None:
+    """issue 14: a damaged component file (same size, garbage inside) is a ModelFormatError naming the directory."""
+    from feedback_nlp.classify.modelfiles import ModelFormatError
+
+    path = copy_of / name
+    path.write_bytes(b"\x00" * path.stat().st_size)
+    with pytest.raises(ModelFormatError, match=SUBDIR):
+        fn.load(copy_of)
+
+
+def test_nan_weights_are_refused(copy_of: Path) -> None:
+    """issue 14: NaN weights in a transformer component are refused on load, not served as NaN scores."""
+    from safetensors.torch import load_file, save_file
+
+    from feedback_nlp.classify.modelfiles import ModelFormatError
+
+    path = copy_of / SUBDIR / "model.safetensors"
+    tensors = load_file(str(path))
+    name = next(k for k, v in tensors.items() if v.is_floating_point())
+    tensors[name] = tensors[name].clone()
+    tensors[name].view(-1)[0] = float("nan")
+    save_file(tensors, str(path))
+    meta = json.loads((copy_of / "meta.json").read_text(encoding="utf-8"))
+    meta["files"][f"{SUBDIR}/model.safetensors"] = path.stat().st_size
+    (copy_of / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelFormatError, match="NaN"):
+        fn.load(copy_of)
+
+
 def test_transformer_sentiment_and_topics_share_a_directory(topic_base: Path, topics: TransformerTopics,
                                                             tmp_path: Path) -> None:
     texts, labels = read_fixture_reviews()
