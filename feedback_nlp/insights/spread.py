@@ -77,7 +77,7 @@ class Spread:
     cascades: pd.DataFrame
     posts: pd.DataFrame
     graph: nx.DiGraph
-    """Post graph, parent → child; node ``i`` has attribute ``post`` (your id)."""
+    """Post graph, parent → child, nodes are your post ids (self-loops and duplicate edges dropped)."""
     users: nx.DiGraph
     """User graph, reposter → reposted author, edge attribute ``weight`` (number of posts)."""
     dropped_self_loops: int = 0
@@ -348,9 +348,8 @@ def spread(
                           UserWarning, stacklevel=2)
 
     graph = nx.DiGraph()
-    graph.add_nodes_from(range(n))
-    nx.set_node_attributes(graph, dict(enumerate(uniques.tolist())), "post")
-    graph.add_edges_from(zip(t_code.tolist(), s_code.tolist()))
+    graph.add_nodes_from(uniques.tolist())
+    graph.add_edges_from(zip(pairs["t"].tolist(), pairs["s"].tolist()))
     in_deg = np.zeros(n, dtype=np.int64)
     np.add.at(in_deg, s_code, 1)
     is_root = in_deg == 0

@@ -258,3 +258,12 @@ def test_public_names() -> None:
 
     assert fn.spread is spread and isinstance(fn.spread(*synthetic_cascades(50, 5), top=1), fn.Spread)
     assert {"rfm", "spread", "Spread"} <= set(fn.__all__)
+
+
+def test_graphs_use_the_callers_ids() -> None:
+    edges, posts = synthetic_cascades(n_posts=100, n_roots=4, seed=9)
+    sp = spread(edges, posts)
+    assert set(sp.graph.nodes) == set(posts["post_id"])
+    assert sp.graph.number_of_edges() == len(edges) and nx.is_forest(sp.graph)
+    assert set(sp.users.nodes) == set(posts["author"])
+    assert all(d["weight"] >= 1 for _, _, d in sp.users.edges(data=True))
