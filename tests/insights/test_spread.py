@@ -267,3 +267,13 @@ def test_graphs_use_the_callers_ids() -> None:
     assert sp.graph.number_of_edges() == len(edges) and nx.is_forest(sp.graph)
     assert set(sp.users.nodes) == set(posts["author"])
     assert all(d["weight"] >= 1 for _, _, d in sp.users.edges(data=True))
+
+
+def test_import_stays_cheap() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, feedback_nlp as fn; fn.rfm; fn.spread;"
+            "print(','.join(m for m in ('networkx', 'pandas') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
