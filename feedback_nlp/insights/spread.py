@@ -25,7 +25,7 @@ two posts) counts once, under the earliest root that reaches it, and cycles (A m
 loop. Posts on a cycle that no root reaches become the root of their own cascade at their earliest post
 (``Spread.unrooted_posts`` counts them). Self-loops and duplicate edges are dropped with a warning
 (``bad_edges="raise"`` makes them errors); ids found in ``edges`` but not in ``posts`` count as posts of unknown
-author, time and sentiment (``Spread.unknown_posts``).
+author, time and sentiment (with a warning; ``Spread.unknown_posts``).
 
 :func:`synthetic_cascades` generates a **synthetic** repost forest by preferential attachment for tests, demos and
 benchmarks; figures from it describe the generator, not real users.
@@ -324,6 +324,9 @@ def spread(
         raise ValueError(f"spread(): no edge end is a post id of posts[{post_col!r}] (edge ids look like "
                          f"{pairs['s'].iloc[0]!r}, post ids like {ids.iloc[0] if n_posts else None!r}); check "
                          "source_col / target_col and the id types")
+    if unknown:
+        warnings.warn(f"spread(): {unknown} post id(s) in edges are not in posts (e.g. {uniques[n_posts]!r}); they "
+                      "count as posts of unknown author, time and sentiment", UserWarning, stacklevel=2)
 
     out_posts, neg_known = _negative_flags(posts, sentiment_col, text_col, negative, batch_size)
     neg = np.full(n, np.nan)

@@ -102,7 +102,8 @@ def test_self_loops_and_duplicates_dropped_with_warning_or_raised() -> None:
 def test_unknown_posts_are_counted_not_dropped() -> None:
     posts = _posts(["a", "b"])
     edges = pd.DataFrame({"source": ["b", "ghost"], "target": ["a", "a"]})
-    sp = spread(edges, posts)
+    with pytest.warns(UserWarning, match="1 post id.*'ghost'"):
+        sp = spread(edges, posts)
     assert sp.unknown_posts == 1
     assert sp.cascades.iloc[0]["size"] == 3
     assert sp.cascades.iloc[0]["negative_share"] == 1.0  # unknown sentiment is not in the share
