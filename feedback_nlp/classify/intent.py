@@ -57,6 +57,7 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import check_str_list
 from ..text.normalize import normalize
 
 __all__ = [
@@ -276,16 +277,6 @@ def _probabilities(sentiment_probs: Any, n: int) -> tuple[np.ndarray, np.ndarray
     return p, out_neu
 
 
-def _check_texts(texts: Any, name: str) -> list[str]:
-    if isinstance(texts, str):
-        raise TypeError(f"{name}() takes a list of texts; wrap one text in a list")
-    items = list(texts)
-    for i, t in enumerate(items):
-        if not isinstance(t, str):
-            raise TypeError(f"{name}(): row {i} is {type(t).__name__}, not str")
-    return items
-
-
 def _negative_topic(hits: Any) -> bool:
     return any(getattr(h, "polarity", None) == "negative" for h in (hits or ()))
 
@@ -309,7 +300,7 @@ def classify_kind(
     >>> classify_kind(["希望能增加夜间柜台", "客服态度太差了"], [0.6, 0.02])
     ['suggestion', 'complaint']
     """
-    items = _check_texts(texts, "classify_kind")
+    items = check_str_list(texts, "classify_kind")
     p, neu = _probabilities(sentiment_probs, len(items))
     if topics is not None and len(topics) != len(items):
         raise ValueError(f"{len(items)} texts but {len(topics)} topic tuples")
@@ -378,7 +369,7 @@ def grade_priority(
     ...                                 tiers=[None, "vip"])]
     ['urgent', 'high']
     """
-    items = _check_texts(texts, "grade_priority")
+    items = check_str_list(texts, "grade_priority")
     if kinds is None:
         if sentiment_probs is None:
             raise ValueError("grade_priority() needs kinds= or sentiment_probs= (to compute the kinds)")
