@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 
 #: What the public API may raise on bad input: a clear, typed error (never IndexError, EOFError, UnicodeError...).
 DOCUMENTED = (ValueError, TypeError, KeyError)
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # every code point, lone surrogates, controls and zero-width characters included
 chars = st.one_of(st.characters(codec=None, categories=None),
