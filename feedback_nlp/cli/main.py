@@ -169,7 +169,7 @@ def _train_topics(args: argparse.Namespace) -> int:
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     from ..classify.registry import load
-    from ..classify.training import evaluate_sentiment, read_table
+    from ..classify.training import evaluate_sentiment, map_labels, read_table
 
     cols = [args.text_col, args.label_col] + ([args.group_col] if args.group_col else [])
     df = read_table(args.data, cols, encoding=args.encoding)
@@ -178,7 +178,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         print(f"skipping {n_missing} rows with a missing text or label", file=sys.stderr)
         df = df.dropna(subset=[args.text_col, args.label_col])
     groups = df[args.group_col].tolist() if args.group_col else None
-    m = evaluate_sentiment(load(args.model), df[args.text_col].tolist(), df[args.label_col].tolist(), groups)
+    labels = map_labels(df[args.label_col].tolist(), label_map(args.label_map))
+    m = evaluate_sentiment(load(args.model), df[args.text_col].tolist(), labels, groups)
     print(json.dumps(m, ensure_ascii=False, indent=2))
     return 0
 
@@ -230,6 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--text-col", default="text")
     e.add_argument("--label-col", default="label")
     e.add_argument("--group-col", help="column to break accuracy down by")
+    e.add_argument("--label-map", help="JSON object (or a file) mapping your labels to positive / negative / neutral")
     e.add_argument("--encoding", default="utf-8")
     e.set_defaults(func=_cmd_evaluate)
 

@@ -105,6 +105,9 @@ def test_train_unknown_labels_need_a_label_map(tmp_path: Path, capsys: pytest.Ca
     assert main(["train", "--data", str(data), "--out", str(tmp_path / "m"),
                  "--label-map", '{"赞": "positive", "踩": "negative"}']) == 0
     assert fn.load(tmp_path / "m").classify("房间干净，前台很热情").sentiment.label == "positive"
+    assert main(["evaluate", "--data", str(data), "--model", str(tmp_path / "m"),
+                 "--label-map", '{"赞": "positive", "踩": "negative"}']) == 0
+    assert '"accuracy"' in capsys.readouterr().out
 
 
 def test_train_refuses_three_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
