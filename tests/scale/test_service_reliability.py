@@ -199,3 +199,29 @@ def test_slow_body_gets_408(live_server: int) -> None:
                   b"Content-Length: 100\r\n\r\n{\"text\": ")  # ... and never sends the rest
         answer = _recv_all(s)
     assert answer.startswith(b"HTTP/1.1 408") and b"application/json" in answer
+
+
+@pytest.mark.slow
+def test_fuzzed_bodies_get_json_answers(client: TestClient) -> None:
+    """Any JSON-ish body (surrogates, NaN, nesting, wrong types): 200 / 413 / 422 with a JSON body, never a 500."""
+    hypothesis = pytest.importorskip("hypothesis")
+    from hypothesis import strategies as st
+
+    chars = st.one_of(st.characters(codec=None, categories=None), st.integers(0xD800, 0xDFFF).map(chr))
+    text = st.text(alphabet=chars, max_size=20)
+    leaf = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True), text)
+    value = st.recursive(leaf, lambda kids: st.lists(kids, max_size=4) | st.dictionaries(text, kids, max_size=3),
+                         max_leaves=8)
+    body = st.one_of(st.fixed_dictionaries({"text": value}), st.fixed_dictionaries({"texts": st.lists(value,
+                                                                                                        max_size=5)}),
+                     st.fixed_dictionaries({"texts": st.lists(text, max_size=5)}), value)
+
+    @hypothesis.settings(max_examples=200, deadline=None)
+    @hypothesis.given(body)
+    def check(payload: Any) -> None:
+        raw = json.dumps(payload, ensure_ascii=True, allow_nan=True)  # NaN / Infinity literals included
+        r = client.post("/v1/classify", content=raw.encode("ascii"), headers={"content-type": "application/json"})
+        assert r.status_code in (200, 413, 422), (r.status_code, r.text)
+        json.loads(r.text)
+
+    check()
