@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from ._validation import ErrorPolicy
 from .classify.classifier import FeedbackClassifier
 from .classify.intent import Priority, PriorityRules, classify_kind, grade_priority, raise_for_tier
+from .classify.modelfiles import ModelFormatError
 from .classify.registry import available_models, default_classifier, load
 from .classify.results import Classification, Sentiment, TopicHit
 from .classify.sentiment import SentimentModel
@@ -85,6 +86,7 @@ __all__ = [
     "underperformers",
     "heatmap",
     "report",
+    "ModelFormatError",  # issue 14: a damaged / incomplete model directory
     "rfm",
     "spread",
     "Spread",

@@ -18,9 +18,9 @@ __all__ = ["add_forecast_parser", "add_mine_parser"]
 
 
 def _read(path: str, encoding: str) -> Any:
-    from ..classify.training import read_table
+    from .._files import read_table
 
-    return read_table(path, encoding=encoding)
+    return read_table(path, encoding=encoding, infer_types=True)  # counts and 0/1 columns as numbers
 
 
 def _write(df: Any, path: str) -> None:
@@ -41,7 +41,9 @@ def _flat_rules(rules: Any) -> Any:
 
 def _cmd_mine(args: argparse.Namespace) -> int:
     from ..insights.cooccurrence import mine_cooccurrence, rule_chains, transactions_from_frame
+    from ._common import check_outputs
 
+    check_outputs(args.output, args.chains)  # before any work
     df = _read(args.input, args.encoding)
     transactions: Any
     if args.tag_cols:
@@ -59,6 +61,7 @@ def _cmd_mine(args: argparse.Namespace) -> int:
     rules = mine_cooccurrence(
         transactions, min_support=args.min_support, min_confidence=args.min_confidence, min_lift=args.min_lift,
         max_len=args.max_len, algorithm=args.algorithm, id_col=args.id_col, tag_col=args.tag_col or "tag",
+        max_items=args.max_items, max_rules=args.max_rules,
     )
     print(f"{n} transactions, {len(rules)} rules", file=sys.stderr)
     if args.output:
@@ -93,6 +96,10 @@ def add_mine_parser(subparsers: Any) -> argparse.ArgumentParser:
     m.add_argument("--min-confidence", type=float, default=0.3)
     m.add_argument("--min-lift", type=float)
     m.add_argument("--max-len", type=int, default=3, help="most tags in one rule (default 3)")
+    m.add_argument("--max-items", type=int, help="mine only the N most frequent tags (a remedy for runs over the "
+                                                "rule budget)")
+    m.add_argument("--max-rules", type=int, default=200_000,
+                   help="refuse runs that could produce more rules than this (memory budget, default 200000)")
     m.add_argument("--algorithm", choices=["fpgrowth", "apriori"], default="fpgrowth")
     m.add_argument("--top", type=int, default=20, help="rules shown on stdout (default 20)")
     m.add_argument("--chains", help="also write root-cause chains (A ⇒ B ⇒ C) to this file")
@@ -106,7 +113,9 @@ def _cmd_forecast(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from ..insights.forecast import VolumeForecast, backtest_volume, count_volume, forecast_volume
+    from ._common import check_outputs
 
+    check_outputs(args.output)  # before any work
     df = _read(args.input, args.encoding)
     if args.time_col not in df.columns:
         raise KeyError(f"--time-col {args.time_col!r} not in {list(df.columns)}")

@@ -214,7 +214,10 @@ def report(
         _customers(page, df, segment_col)
         _spread(page, spread_result)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_text(page.html(), encoding="utf-8")
+    from .._files import atomic_write
+
+    with atomic_write(out_path) as tmp:  # a report opened meanwhile is the old one or the new one, never half
+        tmp.write_text(page.html(), encoding="utf-8")
     return out_path
 
 
