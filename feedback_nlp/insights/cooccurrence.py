@@ -193,6 +193,20 @@ def mine_cooccurrence(
     >>> rules[["rule", "support", "confidence", "count"]].values.tolist()
     [['转账失败 ⇒ 系统卡顿', 0.6666666666666666, 1.0, 2]]
     """
+    _check_args(min_support, min_confidence, min_lift, max_len, algorithm)
+    onehot, n = _to_onehot(transactions, id_col, tag_col)
+    if n == 0 or onehot.shape[1] == 0:
+        return _empty_rules()
+
+    from mlxtend.frequent_patterns import apriori, fpgrowth
+
+    finder = fpgrowth if algorithm == "fpgrowth" else apriori
+    itemsets = finder(onehot, min_support=min_support, use_colnames=True, max_len=max_len)
+    return _rules_from_itemsets(itemsets, n, min_confidence, min_lift)
+
+
+def _check_args(min_support: Any, min_confidence: Any, min_lift: Any, max_len: Any, algorithm: Any) -> None:
+    """ValueError for a bad mining argument (shared with :mod:`feedback_nlp.scale.spark`)."""
     if isinstance(min_support, bool) or not isinstance(min_support, (int, float)) or not 0 < min_support <= 1:
         raise ValueError(f"min_support must be in (0, 1] (a share of tickets, e.g. 0.01); got {min_support!r}")
     if not isinstance(min_confidence, (int, float)) or not 0 <= min_confidence <= 1:
@@ -204,15 +218,13 @@ def mine_cooccurrence(
     if algorithm not in _ALGORITHMS:
         raise ValueError(f"algorithm must be one of {_ALGORITHMS}; got {algorithm!r}")
 
-    onehot, n = _to_onehot(transactions, id_col, tag_col)
-    if n == 0 or onehot.shape[1] == 0:
-        return _empty_rules()
 
+def _rules_from_itemsets(itemsets: pd.DataFrame, n: int, min_confidence: float, min_lift: float | None) -> pd.DataFrame:
+    """Rules with :data:`RULE_COLUMNS` from frequent itemsets (``support``, ``itemsets`` as frozensets) of ``n``
+    transactions (mlxtend's association_rules; shared with the Spark miner, which counts itemsets in Spark)."""
     import numpy as np
-    from mlxtend.frequent_patterns import apriori, association_rules, fpgrowth
+    from mlxtend.frequent_patterns import association_rules
 
-    finder = fpgrowth if algorithm == "fpgrowth" else apriori
-    itemsets = finder(onehot, min_support=min_support, use_colnames=True, max_len=max_len)
     if len(itemsets) == 0 or itemsets["itemsets"].map(len).max() < 2:
         return _empty_rules()
     with np.errstate(divide="ignore", invalid="ignore"):  # conviction is inf where confidence is 1: expected
