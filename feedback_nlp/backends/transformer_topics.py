@@ -51,7 +51,7 @@ import numpy as np
 from .._numeric import sigmoid
 from ..classify.results import TopicHit
 from ..classify.sentiment import prepare
-from ..classify.topics import choose_threshold, fixed_polarities, parse_topic_labels, topic_matrix
+from ..classify.topics import check_threshold, choose_threshold, fixed_polarities, parse_topic_labels, topic_matrix
 from .transformer import (
     _fine_tune,
     _import_torch,
@@ -216,11 +216,7 @@ class TransformerTopics(_TransformerBase):
         self._check_common_params()
         if not 0.0 <= self.dropout < 1.0:
             raise ValueError("dropout must be in [0, 1)")
-        if isinstance(self.threshold, str):
-            if self.threshold != "auto":
-                raise ValueError(f"threshold must be 'auto' or a number in (0, 1), not {self.threshold!r}")
-        elif not 0.0 < float(self.threshold) < 1.0:
-            raise ValueError("threshold must be 'auto' or a number in (0, 1)")
+        check_threshold(self.threshold)
         if not 0.0 <= self.neutral_band < 1.0:
             raise ValueError("neutral_band must be in [0, 1)")
 

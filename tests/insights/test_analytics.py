@@ -194,12 +194,12 @@ def _cluster_corpus(n: int = 400, seed: int = 1) -> list[str]:
 
 def test_term_clusters_groups_related_terms_deterministically() -> None:
     texts = _cluster_corpus()
-    terms = ["刷脸", "人脸识别", "刷脸支付", "退款", "退货", "退钱"]
-    a = terms.term_clusters(texts, n_clusters=2, terms=terms, min_count=3, epochs=10, vector_size=32)
+    words = ["刷脸", "人脸识别", "刷脸支付", "退款", "退货", "退钱"]
+    a = terms.term_clusters(texts, n_clusters=2, terms=words, min_count=3, epochs=10, vector_size=32)
     assert list(a.columns) == list(terms.CLUSTER_COLUMNS)
     groups = {frozenset(g["term"]) for _, g in a.groupby("cluster")}
-    assert groups == {frozenset(terms[:3]), frozenset(terms[3:])}
-    b = terms.term_clusters(texts, n_clusters=2, terms=terms, min_count=3, epochs=10, vector_size=32)
+    assert groups == {frozenset(words[:3]), frozenset(words[3:])}
+    b = terms.term_clusters(texts, n_clusters=2, terms=words, min_count=3, epochs=10, vector_size=32)
     pd.testing.assert_frame_equal(a, b)
 
 
