@@ -26,6 +26,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._docs import shared_params
 from .._validation import ErrorPolicy
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -180,6 +181,7 @@ def _score_batches(batches: Iterator[pd.DataFrame], *, text_col: str, model: str
         yield out[columns]
 
 
+@shared_params("text_col", "batch_size", "errors", "tier_col")
 def classify_dataframe(
     sdf: SparkDataFrame,
     text_col: str = "text",
@@ -192,14 +194,13 @@ def classify_dataframe(
     :meth:`~feedback_nlp.FeedbackClassifier.classify_frame` added (schema: :func:`output_schema`).
 
     Runs as ``sdf.mapInPandas`` over Arrow batches of ``spark.sql.execution.arrow.maxRecordsPerBatch`` rows (default
-    10,000), each scored with the batch API ``batch_size`` texts at a time. Each Python worker on each executor
-    loads ``model`` once and keeps it while Spark reuses the worker (``spark.python.worker.reuse``, on by default).
-    The input columns pass through Arrow unchanged; Spark keeps no row order, so keep an id column to join on.
+    10,000). Each Python worker on each executor loads ``model`` once and keeps it while Spark reuses the worker
+    (``spark.python.worker.reuse``, on by default). The input columns pass through Arrow unchanged; Spark keeps no row
+    order, so keep an id column to join on. ``text_col`` must be a string column; with ``errors="raise"`` a null text
+    fails the job when an action runs (a Python error naming the column).
 
     ``model``: a shipped name, a directory every executor can read at the same path, or the name of a directory
-    shipped with ``--archives`` (see :func:`resolve_model`). ``text_col`` must be a string column; a null text
-    fails the job (a Python error naming the column) unless ``errors="neutral"`` scores it neutral, as in
-    ``classify_frame``. ``tier_col``: customer tiers that raise the priority.
+    shipped with ``--archives`` (see :func:`resolve_model`). The driver loads it too, to build the schema.
 
     >>> scored = classify_dataframe(spark.table("tickets"), text_col="body", errors="neutral")  # doctest: +SKIP
     >>> scored.write.mode("overwrite").saveAsTable("tickets_scored")  # doctest: +SKIP

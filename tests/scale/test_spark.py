@@ -149,6 +149,9 @@ def test_errors_and_empty_input(spark: Any) -> None:
         fns.classify_dataframe(sdf).count()  # errors="raise": the null texts fail the job with a clear message
     neutral = fns.classify_dataframe(sdf, errors="neutral").where("text IS NULL").toPandas()
     assert len(neutral) == df["text"].isna().sum() and set(neutral["sentiment_label"]) == {"neutral"}
+    due = fns.classify_dataframe(sdf, errors="neutral").selectExpr("created + respond_within AS due", "created",
+                                                                   "respond_within").toPandas()
+    assert (due["due"] == due["created"] + due["respond_within"]).all()  # interval column: deadlines in Spark SQL
     empty = fns.classify_dataframe(sdf.where("amount > 1e9"))
     assert empty.count() == 0 and empty.columns[-1] == "respond_within"
     with pytest.raises(TypeError, match="classify_frame"):
