@@ -31,10 +31,12 @@ from .classify.topics import TopicModel
 from .insights import plotting
 from .insights.alerts import sentiment_alerts
 from .insights.cooccurrence import mine_cooccurrence, plot_rules, rule_chains, transactions_from_frame
+from .insights.customers import rfm
 from .insights.forecast import ForecastWarning, VolumeForecast, backtest_volume, count_volume, forecast_volume
 from .insights.heatmap import heatmap
 from .insights.report import report
 from .insights.scores import csat, nps, underperformers
+from .insights.spread import Spread, spread
 from .insights.terms import emerging_terms, keywords, term_clusters, top_issues
 from .text.normalize import normalize
 
@@ -83,6 +85,9 @@ __all__ = [
     "underperformers",
     "heatmap",
     "report",
+    "rfm",
+    "spread",
+    "Spread",
 ]
 
 
@@ -124,6 +129,8 @@ def classify_frame(
     tier_col: str | None = None,
 ) -> pd.DataFrame:
     """A copy of ``df`` with sentiment (and topic) columns added, using the default model.
+
+    ``tier_col``: customer tiers that raise priority ("vip", "svip", or the segments of :func:`rfm`).
 
     >>> import pandas as pd
     >>> classify_frame(pd.DataFrame({"text": ["太差了"]}))["sentiment_label"].tolist()

@@ -139,7 +139,8 @@ class FeedbackClassifier:
         (dict name -> polarity), ``topic_scores`` (dict name -> probability), ``kind``, ``priority`` and
         ``respond_within`` (timedelta).
 
-        ``tier_col``: a column of customer tiers ("vip", "svip", ...) that raise the priority
+        ``tier_col``: a column of customer tiers ("vip", "svip", ..., or the RFM segments of
+        :func:`feedback_nlp.rfm`: 重要价值客户 and the other 重要 segments count as "vip") that raise the priority
         (:func:`feedback_nlp.classify.intent.raise_for_tier`). Index and row order are kept.
 
         >>> import pandas as pd, feedback_nlp as fn

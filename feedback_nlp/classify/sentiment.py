@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from .._numeric import sigmoid
+from .._validation import check_str_list
 from ..text.features import CharNgramTfidf
 from ..text.negation import rewrite_negations
 from ..text.normalize import MAX_CHARS, normalize, truncate
@@ -248,7 +249,7 @@ class SentimentModel:
         if not 0 <= self.neutral_threshold < 1:
             raise ValueError("neutral_threshold must be in [0, 1)")
         y_all = binary_labels(labels)
-        texts = list(texts)
+        texts = check_str_list(texts, "SentimentModel.fit")
         if len(texts) != len(y_all):
             raise ValueError(f"{len(texts)} texts but {len(y_all)} labels")
         if not texts:

@@ -50,6 +50,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._numeric import sigmoid
+from .._validation import check_str_list
 from ..text.features import CharNgramTfidf
 from .components import NotFittedError
 from .lexicon import DEFAULT_LEXICON
@@ -320,12 +321,10 @@ class TopicModel:
         """
         from sklearn.model_selection import StratifiedKFold
 
-        texts = list(texts)
+        texts = check_str_list(texts, "TopicModel.fit")
         rows = parse_topic_labels(labels)
         if len(texts) != len(rows):
             raise ValueError(f"{len(texts)} texts but {len(rows)} labels")
-        if not all(isinstance(t, str) for t in texts):
-            raise TypeError("texts must all be str")
         check_threshold(self.threshold)
         topics, y = topic_matrix(rows)
         base = DEFAULT_LEXICON if self.lexicon is None else self.lexicon

@@ -23,15 +23,20 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from .spread import Spread
+
 __all__ = ["SECTIONS", "report"]
 
 #: Section ids of the report, in order (each is an ``<section id=...>``; the test checks all are there).
-SECTIONS: tuple[str, ...] = ("overview", "trend", "topics", "issues", "rules", "forecast", "alerts")
+SECTIONS: tuple[str, ...] = (
+    "overview", "trend", "topics", "issues", "rules", "forecast", "alerts", "customers", "spread",
+)
 _TITLES = {
     "overview": "概览 Overview", "trend": "反馈量与情感趋势 Volume & sentiment trend",
     "topics": "话题分布 Topics", "issues": "TOP 问题与原声 Top issues with examples",
     "rules": "问题共现规则 Co-occurrence rules", "forecast": "反馈量预测 Volume forecast",
-    "alerts": "预警 Alerts",
+    "alerts": "预警 Alerts", "customers": "客户分层 Customer value tiers",
+    "spread": "负面传播 Spread of negative feedback",
 }
 _SENTIMENT_COLS = ("sentiment_label", "sentiment_score", "topics")
 _CSS = """
@@ -125,6 +130,8 @@ def report(
     min_confidence: float = 0.3,
     alert_window: int = 14,
     batch_size: int = 1024,
+    segment_col: str | None = None,
+    spread_result: Spread | None = None,
 ) -> Path:
     """Write a self-contained HTML report of ``df`` (one row per feedback text) to ``path``; returns the path.
 
@@ -135,7 +142,10 @@ def report(
     forecast with its 95% band (:func:`~feedback_nlp.forecast_volume`) and sentiment alerts
     (:func:`~feedback_nlp.insights.alerts.sentiment_alerts`, ``alert_window`` days of baseline). Without ``time_col``
     the time sections say so instead of a chart. ``freq``: trend period (default: daily up to three months of data,
-    weekly up to two years, monthly beyond).
+    weekly up to two years, monthly beyond). ``segment_col``: a column of customer segments (e.g. ``segment`` of
+    :func:`~feedback_nlp.rfm`, merged on the customer) for a table and chart of sentiment per segment;
+    ``spread_result``: a :func:`~feedback_nlp.spread` result for the top spreaders of negative feedback and the
+    largest cascades. Without them those two sections say what to pass.
 
     The frame is classified first when ``sentiment_label``, ``sentiment_score`` or ``topics`` is missing. Empty
     frame → ValueError; missing columns → KeyError; not a DataFrame → TypeError. Chinese chart labels need a CJK
@@ -153,11 +163,14 @@ def report(
         raise TypeError(f"report() takes a pandas DataFrame, got {type(df).__name__}")
     if isinstance(tag_cols, str):
         tag_cols = (tag_cols,)
-    missing = [c for c in [text_col, time_col, *tag_cols] if c is not None and c not in df.columns]
+    missing = [c for c in [text_col, time_col, segment_col, *tag_cols] if c is not None and c not in df.columns]
     if missing:
         raise KeyError(f"report(): columns {missing} not in the DataFrame (columns: {list(df.columns)})")
     if len(df) == 0:
         raise ValueError("report(): the DataFrame is empty: nothing to report")
+    if spread_result is not None and not all(hasattr(spread_result, a) for a in ("spreaders", "cascades")):
+        raise TypeError(f"spread_result must be the result of fn.spread(edges, posts), got "
+                        f"{type(spread_result).__name__}")
     if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1:
         raise ValueError(f"horizon must be a positive int (days); got {horizon!r}")
     out_path = Path(path)
@@ -198,6 +211,8 @@ def report(
         _rules(page, df, tag_cols, min_support, min_confidence)
         _forecast(page, df, times, horizon)
         _alerts(page, df, times, alert_window)
+        _customers(page, df, segment_col)
+        _spread(page, spread_result)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(page.html(), encoding="utf-8")
     return out_path
@@ -367,3 +382,81 @@ def _alerts(page: _Page, df: pd.DataFrame, times: pd.Series | None, window: int)
     page.add("alerts", f"<p class='alert'>{int(al['alert'].sum())} alert day(s) in {len(al)} days.</p>")
     page.add("alerts", _table(rows, ["日期 date", "条数 count", "负面占比", "基线 baseline", "原因 reason"],
                               num=(1, 2, 3)))
+
+
+# --------------------------------------------------------------------------- who matters (RFM, spread)
+def _customers(page: _Page, df: pd.DataFrame, segment_col: str | None) -> None:
+    import pandas as pd
+
+    from .customers import DEFAULT_SEGMENTS
+    from .plotting import bar_chart
+
+    if segment_col is None:
+        page.note("customers", "No customer segment column given (pass segment_col=, e.g. the 'segment' column of "
+                               "fn.rfm(...) merged on the customer) — customer tiers not shown.")
+        return
+    seg = df[segment_col].astype("string").fillna("（未知 unknown）")
+    labels = df["sentiment_label"]
+    counts = pd.crosstab(seg, labels)
+    for lab in ("negative", "neutral", "positive"):
+        if lab not in counts.columns:
+            counts[lab] = 0
+    total = counts.sum(axis=1)
+    known = [n for names in DEFAULT_SEGMENTS.values() for n in names[1:]]
+    order = [s for s in known if s in counts.index] + sorted(s for s in counts.index if s not in known)
+    rows = []
+    for s in order:
+        n = int(total[s])
+        sub = df[seg == s]
+        complaints = int((sub["kind"] == "complaint").sum()) if "kind" in sub.columns else None
+        fast = (f"{sub['priority'].isin(['urgent', 'high']).mean():.0%}" if "priority" in sub.columns else "—")
+        rows.append([html.escape(str(s)), n, f"{counts.loc[s, 'negative'] / n:.0%}",
+                     f"{counts.loc[s, 'neutral'] / n:.0%}", f"{counts.loc[s, 'positive'] / n:.0%}",
+                     "—" if complaints is None else complaints, fast])
+    page.add("customers", "<p class='note'>Feedback per customer segment (RFM: recency, frequency, monetary). "
+                          "Complaints from the 重要 (high-value) segments are raised one priority level when "
+                          "classified with tier_col=.</p>")
+    page.add("customers", _table(rows, ["客户分层 segment", "反馈 feedback", "负面 negative", "中性 neutral",
+                                        "正面 positive", "投诉 complaints", "紧急/高 urgent+high"],
+                                 num=(1, 2, 3, 4, 5, 6)))
+    share = (counts["negative"] / total).reindex(order)
+    ax = bar_chart(share, title="各客户分层负面占比 negative share per segment", percent=True, color="#d62728")
+    page.add("customers", _img(ax.figure, "negative share per segment"))
+
+
+def _spread(page: _Page, result: Spread | None, top_n: int = 10) -> None:
+    import pandas as pd
+
+    if result is None:
+        page.note("spread", "No repost / mention graph given (pass spread_result=fn.spread(edges, posts)) — "
+                            "spreaders not shown.")
+        return
+    c, sp = result.cascades, result.spreaders
+    alerts = int(c["alert"].sum()) if len(c) else 0
+    cards = [("级联 cascades", f"{len(c):,}", False),
+             ("最大转发 largest", f"{int(c['reposts'].max()) if len(c) else 0:,}", False),
+             ("负面扩散预警 alerts", f"{alerts:,}", alerts > 0)]
+    page.add("spread", '<div class="cards">' + "".join(
+        f'<div class="card{" bad" if bad else ""}"><b>{html.escape(v)}</b><span>{html.escape(k)}</span></div>'
+        for k, v, bad in cards) + "</div>")
+    if len(sp):
+        rows = [[int(r["rank"]), html.escape(str(r["author"])), int(r["negative_posts"]), int(r["negative_reach"]),
+                 f"{r['pagerank']:.2%}", int(r["core"]),
+                 '<span class="ex">' + " / ".join(f"“{_short(e, 40)}”" for e in r["examples"]) + "</span>"]
+                for _, r in sp.head(top_n).iterrows()]
+        page.add("spread", "<p class='note'>Key spreaders of negative feedback: negative reach = posts that descend "
+                           "from the author's negative posts (reposts, comments, mentions at every level); PageRank "
+                           "and k-core in the reposter → author graph.</p>")
+        page.add("spread", _table(rows, ["#", "用户 author", "负面帖 negative posts", "负面触达 negative reach",
+                                         "PageRank", "k-core", "例 examples"], num=(0, 2, 3, 4, 5)))
+    big = c.head(top_n)
+    if len(big):
+        def td(v: Any) -> str:  # a Timedelta without its fraction of a second: "0 days 01:24:17"
+            return "—" if v is None or pd.isna(v) else str(v).split(".")[0]
+
+        rows = [[html.escape(str(r["root"])), html.escape(str(r["author"])), int(r["reposts"]), int(r["depth"]),
+                 f"{r['negative_share']:.0%}" if r["negative_share"] == r["negative_share"] else "—",
+                 td(r.get("time_to_100")), td(r.get("time_to_500")),
+                 '<span class="alert">预警</span>' if r["alert"] else ""] for _, r in big.iterrows()]
+        page.add("spread", _table(rows, ["根帖 root", "作者 author", "转发 reposts", "深度 depth", "负面占比",
+                                         "到 100 转发", "到 500 转发", ""], num=(2, 3, 4)))
