@@ -205,21 +205,7 @@ def mine_cooccurrence(
     >>> rules[["rule", "support", "confidence", "count"]].values.tolist()
     [['转账失败 ⇒ 系统卡顿', 0.6666666666666666, 1.0, 2]]
     """
-    if isinstance(min_support, bool) or not isinstance(min_support, (int, float)) or not 0 < min_support <= 1:
-        raise ValueError(f"min_support must be in (0, 1] (a share of tickets, e.g. 0.01); got {min_support!r}")
-    if not isinstance(min_confidence, (int, float)) or not 0 <= min_confidence <= 1:
-        raise ValueError(f"min_confidence must be in [0, 1]; got {min_confidence!r}")
-    if min_lift is not None and (not isinstance(min_lift, (int, float)) or min_lift < 0):
-        raise ValueError(f"min_lift must be None or a number >= 0 (1 = independent); got {min_lift!r}")
-    if max_len is not None and (isinstance(max_len, bool) or not isinstance(max_len, int) or max_len < 2):
-        raise ValueError(f"max_len must be None or an int >= 2 (a rule has at least two items); got {max_len!r}")
-    if algorithm not in _ALGORITHMS:
-        raise ValueError(f"algorithm must be one of {_ALGORITHMS}; got {algorithm!r}")
-    for name, value, low in (("max_items", max_items, 2), ("max_rules", max_rules, 1)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < low):
-            raise ValueError(f"{name} must be {'None or ' if name == 'max_items' else ''}an int >= {low}; "
-                             f"got {value!r}")
-
+    _check_args(min_support, min_confidence, min_lift, max_len, algorithm, max_items, max_rules)
     onehot, n = _to_onehot(transactions, id_col, tag_col)
     if n == 0 or onehot.shape[1] == 0:
         return _empty_rules()
@@ -235,8 +221,7 @@ def mine_cooccurrence(
             f"{max_len}), raise min_support (now {min_support}), mine only the most frequent tags with max_items=, "
             "or raise max_rules= if the memory is there")
 
-    import numpy as np
-    from mlxtend.frequent_patterns import apriori, association_rules, fpgrowth
+    from mlxtend.frequent_patterns import apriori, fpgrowth
 
     finder = fpgrowth if algorithm == "fpgrowth" else apriori
     names = list(onehot.columns)
@@ -244,6 +229,34 @@ def mine_cooccurrence(
     itemsets = finder(onehot.set_axis([f"c{j}" for j in range(len(names))], axis=1), min_support=min_support,
                       use_colnames=True, max_len=max_len)
     itemsets["itemsets"] = [frozenset(names[int(c[1:])] for c in items) for items in itemsets["itemsets"]]
+    return _rules_from_itemsets(itemsets, n, min_confidence, min_lift)
+
+
+def _check_args(min_support: Any, min_confidence: Any, min_lift: Any, max_len: Any, algorithm: Any,
+                max_items: Any = None, max_rules: Any = 1) -> None:
+    """ValueError for a bad mining argument (shared with :mod:`feedback_nlp.scale.spark`)."""
+    if isinstance(min_support, bool) or not isinstance(min_support, (int, float)) or not 0 < min_support <= 1:
+        raise ValueError(f"min_support must be in (0, 1] (a share of tickets, e.g. 0.01); got {min_support!r}")
+    if not isinstance(min_confidence, (int, float)) or not 0 <= min_confidence <= 1:
+        raise ValueError(f"min_confidence must be in [0, 1]; got {min_confidence!r}")
+    if min_lift is not None and (not isinstance(min_lift, (int, float)) or min_lift < 0):
+        raise ValueError(f"min_lift must be None or a number >= 0 (1 = independent); got {min_lift!r}")
+    if max_len is not None and (isinstance(max_len, bool) or not isinstance(max_len, int) or max_len < 2):
+        raise ValueError(f"max_len must be None or an int >= 2 (a rule has at least two items); got {max_len!r}")
+    if algorithm not in _ALGORITHMS:
+        raise ValueError(f"algorithm must be one of {_ALGORITHMS}; got {algorithm!r}")
+    for name, value, low in (("max_items", max_items, 2), ("max_rules", max_rules, 1)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < low):
+            raise ValueError(f"{name} must be {'None or ' if name == 'max_items' else ''}an int >= {low}; "
+                             f"got {value!r}")
+
+
+def _rules_from_itemsets(itemsets: pd.DataFrame, n: int, min_confidence: float, min_lift: float | None) -> pd.DataFrame:
+    """Rules with :data:`RULE_COLUMNS` from frequent itemsets (``support``, ``itemsets`` as frozensets) of ``n``
+    transactions (mlxtend's association_rules; shared with the Spark miner, which counts itemsets in Spark)."""
+    import numpy as np
+    from mlxtend.frequent_patterns import association_rules
+
     if len(itemsets) == 0 or itemsets["itemsets"].map(len).max() < 2:
         return _empty_rules()
     with np.errstate(divide="ignore", invalid="ignore"):  # conviction is inf where confidence is 1: expected
