@@ -31,7 +31,14 @@ from .classify.topics import TopicModel
 from .insights import plotting
 from .insights.alerts import sentiment_alerts
 from .insights.cooccurrence import mine_cooccurrence, plot_rules, rule_chains, transactions_from_frame
-from .insights.forecast import ForecastWarning, VolumeForecast, backtest_volume, count_volume, forecast_volume
+from .insights.forecast import (
+    ForecastWarning,
+    VolumeForecast,
+    backtest_volume,
+    count_volume,
+    forecast_volume,
+    forecast_volumes,
+)
 from .insights.heatmap import heatmap
 from .insights.report import report
 from .insights.scores import csat, nps, underperformers
@@ -69,6 +76,7 @@ __all__ = [
     "plot_rules",
     "count_volume",
     "forecast_volume",
+    "forecast_volumes",
     "backtest_volume",
     "VolumeForecast",
     "ForecastWarning",
