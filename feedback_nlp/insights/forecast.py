@@ -6,7 +6,8 @@ harmonic regression with ARIMA errors, seasonal naive; all statsmodels) and the 
 three on the log scale. The 95% band is calibrated on that backtest's out-of-sample errors. Holidays of any market
 and your own events (:mod:`feedback_nlp.insights.calendars`) enter every candidate. All models work on
 ``log1p(count)``; forecasts and bands are back-transformed and never negative. How it works in detail:
-:mod:`feedback_nlp.insights._forecast_engine`; how well: ``benchmarks/RESULTS.md``.
+:mod:`feedback_nlp.insights._forecast_engine`; how well: ``benchmarks/RESULTS.md``. (statsforecast was not used:
+its current release pins pandas < 3 and would downgrade the pandas 3 this package supports.)
 
 One series (a pandas Series on a DatetimeIndex) gives a :class:`VolumeForecast`; a long DataFrame of many series
 (one per topic, branch or channel) gives a long DataFrame (:func:`forecast_volumes`).
@@ -71,8 +72,9 @@ class VolumeForecast:
 
     ``mean``, ``lower``, ``upper``: pandas Series on the future dates (never negative; ``mean`` is the median of the
     predictive distribution, which is what minimises absolute error); ``level``: the band's coverage in percent;
-    ``model``: what was fitted and why (``"combo(mean of log1p: ARIMA(1,0,1)(0,1,1)7, ETS(A,Ad,A; m=7), Theta(m=7))
-    — best 3 of 5 by backtest 4×28 MAE 21.4 vs seasonal naive 30.2"``); ``history``: the series the model saw
+    ``model``: what was fitted and why (on the Philadelphia 311 series: ``"combo(mean of log1p: ARIMA(1,0,1)(0,1,1)7,
+    Theta(m=7), ETS(A,Ad,A; m=7)) — best 3 of 5 by backtest 4×28 MAE 23.1 vs seasonal naive 28.3"``); ``history``:
+    the series the model saw
     (after filling); ``name``: the series id; ``backtest``: the internal backtest, one row per candidate
     (``candidate, mae, relative_mae, rank, chosen``), None when the history was too short for one.
 
@@ -362,12 +364,19 @@ def _history_length(spec: ForecastSpec, freq: Any, seasons: tuple[float, ...]) -
     return history
 
 
-def _calendar(spec: ForecastSpec, index: pd.DatetimeIndex) -> np.ndarray | None:
+def _calendar(spec: ForecastSpec, index: pd.DatetimeIndex, n: int) -> np.ndarray | None:
+    """Calendar regressors on history (first ``n`` rows) and horizon; an event never seen in the history is
+    dropped with a warning (its effect cannot be learnt)."""
     if spec.holidays is None and spec.events is None:
         return None
     from .calendars import calendar_frame
 
-    cal = calendar_frame(index, spec.holidays, spec.events).to_numpy(dtype=float)
+    frame = calendar_frame(index, spec.holidays, spec.events)
+    unseen = [c for c in frame.columns if c.startswith("event:") and frame[c].iloc[:n].nunique() < 2]
+    if unseen:
+        warnings.warn(f"{', '.join(unseen)} never happen in the history: their effect cannot be learnt and they are "
+                      "left out (give past dates of the same event too)", ForecastWarning, stacklevel=4)
+    cal = frame.drop(columns=unseen).to_numpy(dtype=float)
     return cal if cal.shape[1] else None
 
 
@@ -415,7 +424,7 @@ def _forecast_one(series: pd.Series, spec: ForecastSpec, name: str | None = None
         warnings.warn(f"seasonal periods {[p for p in seasons if p not in kept]} have less than one cycle of "
                       "history and are left out", ForecastWarning, stacklevel=3)
     names = engine.AUTO_CANDIDATES if model == "auto" else (model,)
-    cal = _calendar(spec, pd.DatetimeIndex(fit_y.index.append(future))) if model != "snaive" else None
+    cal = _calendar(spec, pd.DatetimeIndex(fit_y.index.append(future)), n) if model != "snaive" else None
     out = engine.run(np.log1p(fit_y.to_numpy()), names, h, m, kept, float(spec.level), cal, choose=model == "auto")
     return result(out.mu, out.lo, out.hi, out.description, out.backtest)
 

@@ -223,6 +223,8 @@ def test_holidays_of_any_market_and_events_are_learnt() -> None:
     s2[hit] *= 2
     ev = forecast_volume(s2[:"2022-01-12"], 14, model="ets", events=sales)
     assert ev.mean[pd.Timestamp("2022-01-20")] > 1.5 * ev.mean[pd.Timestamp("2022-01-13")]
+    with pytest.warns(ForecastWarning, match="never happen in the history"):
+        forecast_volume(s2[:"2022-01-12"], 14, model="ets", events={"新品发布": ["2022-01-20"]})
     with pytest.raises(ValueError, match="country code"):
         forecast_volume(train, 7, holidays="XX")
     with pytest.raises(ValueError, match="lower_window"):
