@@ -101,10 +101,10 @@ def main() -> int:
     rows = []
     for name, s in all_series.items():
         for variant, cal in runs:
-            label = variant if cal is None else f"auto + holidays={CALENDARS[name]}"
+            label = variant if cal is None else "auto + holidays"
             bt = run_variant(s, variant, CALENDARS[name] if cal else None)
             rows.append({
-                "series": name, "points": len(s), "variant": label,
+                "series": name, "points": len(s), "variant": label, "holidays": CALENDARS[name] if cal else None,
                 "relative_mae": float(bt["mae"].sum() / bt["snaive_mae"].sum()),
                 "coverage_95": float(bt["coverage"].mean()), "median_seconds": float(bt["seconds"].median()),
                 "max_seconds": float(bt["seconds"].max()), "fitted_last_fold": bt["model"].iloc[-1],

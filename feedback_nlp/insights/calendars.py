@@ -10,7 +10,7 @@ windows around them. Install both calendars with ``pip install 'feedback_nlp[hol
 >>> days = pd.date_range("2024-09-28", "2024-10-08")
 >>> cal = calendar_frame(days, holidays="CN", events={"国庆大促": ["2024-10-01"]})
 >>> list(cal.columns)
-['holiday', 'eve', 'after', 'makeup_workday', 'event:国庆大促']
+['holiday', 'eve', 'after', 'makeup_workday', 'holiday:National Day', 'event:国庆大促']
 >>> cal.loc["2024-09-29":"2024-10-01", ["makeup_workday", "eve", "holiday"]].astype(int).to_numpy().tolist()
 [[1, 0, 0], [0, 1, 0], [0, 0, 1]]
 >>> int(cal.loc["2024-10-08", "after"])  # the first working day after the Golden Week
@@ -82,10 +82,13 @@ def _holiday_columns(days: pd.DatetimeIndex, holidays: Any) -> dict[str, np.ndar
     import numpy as np
     import pandas as pd
 
+    names: dict[str, list[Any]] = {}
     if isinstance(holidays, str):
         off, worked = holiday_dates(holidays, range(days.min().year - 1, days.max().year + 2))
         off_days = pd.DatetimeIndex(sorted(off))
         worked_days = pd.DatetimeIndex(sorted(worked))
+        for d, name in off.items():
+            names.setdefault(name, []).append(d)
     else:
         try:
             off_days = pd.DatetimeIndex(pd.to_datetime(list(holidays))).normalize()
@@ -105,6 +108,11 @@ def _holiday_columns(days: pd.DatetimeIndex, holidays: Any) -> dict[str, np.ndar
     cols = {"holiday": hol[pos], "eve": eve[pos], "after": after[pos]}
     if len(worked_days):
         cols["makeup_workday"] = np.asarray(grid.isin(worked_days))[pos]
+    # Each named holiday may differ from the average one (Christmas closes a shop, Labour Day does not).
+    for name, dates in sorted(names.items()):
+        col = np.asarray(days.isin(pd.DatetimeIndex(dates)))
+        if col.any():
+            cols[f"holiday:{name}"] = col
     return {k: v.astype(float) for k, v in cols.items()}
 
 
@@ -149,7 +157,8 @@ def calendar_frame(index: Any, holidays: Any = None, events: Any = None) -> pd.D
     ``holidays``: a country / subdivision code (``"CN"``, ``"US-PA"``, ``"HK"``...) or an iterable of dates. Columns
     ``holiday`` (a public holiday, including the observed day when it falls on a weekend), ``eve`` (the working day
     before a run of days off that holds a holiday, e.g. the Friday before a Monday holiday), ``after`` (the working
-    day after it) and, for CN, ``makeup_workday`` (a weekend day that is worked, 调休).
+    day after it), for CN ``makeup_workday`` (a weekend day that is worked, 调休), and for a code one
+    ``holiday:<name>`` column per holiday on ``index`` (its own effect on top of the average holiday's).
     ``events``: a list of dates, a ``{name: dates}`` dict, or a DataFrame with ``date`` and optional ``name``,
     ``lower_window``, ``upper_window`` (days before / after, Prophet's names): one column ``event:<name>`` per name,
     and ``event:<name>-1`` / ``event:<name>+1``... for the days of its window.
