@@ -55,6 +55,9 @@ BACKTEST_COLUMNS: tuple[str, ...] = (
 #: Days of history the models look at by default: three years follow a drifting level and still hold enough
 #: yearly cycles.
 DEFAULT_HISTORY_DAYS = 3 * 365
+#: Days of history for sub-daily data (hourly...): eight weekly cycles; three years of hours would make the
+#: backtest of five candidates take minutes.
+DEFAULT_SUBDAILY_HISTORY_DAYS = 56
 _LABELS = {
     "zh": {"history": "历史", "forecast": "预测", "band": "{level:g}% 预测区间"},
     "en": {"history": "history", "forecast": "forecast", "band": "{level:g}% interval"},
@@ -358,7 +361,8 @@ def _history_length(spec: ForecastSpec, freq: Any, seasons: tuple[float, ...]) -
         steps_per_day = 86_400 * 10**9 / pd.tseries.frequencies.to_offset(freq).nanos
     except ValueError:  # weeks, months: no fixed length, so convert via the seasonal period or use all
         steps_per_day = seasons[-1] / 365.25 if seasons else 0.0
-    history = int(DEFAULT_HISTORY_DAYS * steps_per_day)
+    days = DEFAULT_SUBDAILY_HISTORY_DAYS if steps_per_day > 1 else DEFAULT_HISTORY_DAYS
+    history = int(days * steps_per_day)
     if seasons:  # but never fewer than three of the longest cycle when the data has them
         history = max(history, math.ceil(3 * seasons[-1]))
     return history
@@ -481,7 +485,8 @@ def forecast_volume(
     effects. ``events``: your own dates (a list, ``{name: dates}``, or a DataFrame with ``date``, ``name``,
     ``lower_window``, ``upper_window``); they must cover the horizon too (next year's 双11). Details:
     :func:`~feedback_nlp.insights.calendars.calendar_frame`.
-    ``history``: most recent periods to fit on (default: 3 years of data; None uses that default, 0 all).
+    ``history``: most recent periods to fit on (default: 3 years of data, 8 weeks for hourly or finer data, and at
+    least three of the longest cycle; None uses that default, 0 all).
 
     Input rules: a non-datetime index → TypeError; negative counts → ValueError; missing periods are counted as 0
     (no row = no tickets); NaN values raise ValueError unless ``nan="zero"`` or ``nan="interpolate"``. A seasonal

@@ -196,6 +196,10 @@ def test_weekly_and_monthly_frequencies() -> None:
     assert (fc.mean.index.day_of_week == 6).all()
     auto = forecast_volume(s, 8)
     assert (auto.mean > 0).all() and auto.backtest is not None
+    hourly = pd.Series(np.tile(np.r_[np.full(8, 2), np.full(16, 9)], 120),
+                       index=pd.date_range("2024-01-01", periods=120 * 24, freq="h"))
+    fh = forecast_volume(hourly, 24, model="snaive")
+    assert len(fh.mean) == 24 and fh.mean.iloc[0] == pytest.approx(2) and fh.mean.iloc[-1] == pytest.approx(9)
     m = synthetic_daily(3 * 365).resample("MS").sum()
     fm = forecast_volume(m, 6, model="ets")
     assert fm.mean.index[0].day == 1 and "m=12" in fm.model
