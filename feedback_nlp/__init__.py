@@ -33,7 +33,14 @@ from .insights import plotting
 from .insights.alerts import sentiment_alerts
 from .insights.cooccurrence import mine_cooccurrence, plot_rules, rule_chains, transactions_from_frame
 from .insights.customers import rfm
-from .insights.forecast import ForecastWarning, VolumeForecast, backtest_volume, count_volume, forecast_volume
+from .insights.forecast import (
+    ForecastWarning,
+    VolumeForecast,
+    backtest_volume,
+    count_volume,
+    forecast_volume,
+    forecast_volumes,
+)
 from .insights.heatmap import heatmap
 from .insights.report import report
 from .insights.scores import csat, nps, underperformers
@@ -72,6 +79,7 @@ __all__ = [
     "plot_rules",
     "count_volume",
     "forecast_volume",
+    "forecast_volumes",
     "backtest_volume",
     "VolumeForecast",
     "ForecastWarning",

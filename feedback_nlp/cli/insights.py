@@ -5,6 +5,7 @@
     feedback-nlp forecast --input volume.csv --time-col date --value-col count --horizon 28 --output fc.csv
     feedback-nlp forecast --input tickets.csv --time-col created_at --by topic --horizon 14   # counts rows first
     feedback-nlp forecast --input volume.csv --time-col date --value-col count --horizon 28 --backtest 4
+    feedback-nlp forecast -i counts.csv --id-col branch --time-col day --value-col n --horizon 28 --holidays CN
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import argparse
 import sys
 from pathlib import Path
 from typing import Any
+
+from ..insights.forecast import MODELS
 
 __all__ = ["add_forecast_parser", "add_mine_parser"]
 
@@ -109,56 +112,67 @@ def add_mine_parser(subparsers: Any) -> argparse.ArgumentParser:
     return parser
 
 
+def _events_arg(value: str | None, encoding: str) -> Any:
+    """``--events``: a table file (date[, name, lower_window, upper_window]) or comma-separated dates."""
+    if not value:
+        return None
+    if Path(value).exists():
+        return _read(value, encoding)
+    return [d.strip() for d in value.split(",") if d.strip()]
+
+
 def _cmd_forecast(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from ..insights.forecast import VolumeForecast, backtest_volume, count_volume, forecast_volume
+    from ..insights.forecast import backtest_volume, count_volume, forecast_volume, forecast_volumes
     from ._common import check_outputs
 
     check_outputs(args.output)  # before any work
     df = _read(args.input, args.encoding)
     if args.time_col not in df.columns:
         raise KeyError(f"--time-col {args.time_col!r} not in {list(df.columns)}")
+    group: str | None = args.id_col or args.by
+    if group and group not in df.columns:
+        raise KeyError(f"--{'id-col' if args.id_col else 'by'} {group!r} not in {list(df.columns)}")
     freq = args.freq
     if args.value_col:
         if args.value_col not in df.columns:
             raise KeyError(f"--value-col {args.value_col!r} not in {list(df.columns)}")
         df[args.time_col] = pd.to_datetime(df[args.time_col])
-        if args.by:
-            data: Any = df.pivot_table(index=args.time_col, columns=args.by, values=args.value_col, aggfunc="sum")
+        if group:
+            data: Any = df.pivot_table(index=args.time_col, columns=group, values=args.value_col, aggfunc="sum")
         else:
             data = df.set_index(args.time_col)[args.value_col]
     else:  # one row per ticket: count them first
-        data = count_volume(df, args.time_col, freq=freq or "D", by=args.by)
+        data = count_volume(df, args.time_col, freq=freq or "D", by=group)
         freq = freq or "D"
     season = None
     if args.season_length:
         season = args.season_length[0] if len(args.season_length) == 1 else tuple(args.season_length)
     kwargs: dict[str, Any] = {"freq": freq, "season_length": season, "level": args.level, "model": args.model,
-                              "holidays": args.holidays, "nan": args.nan}
-    series = {"": data} if isinstance(data, pd.Series) else {str(c): data[c] for c in data.columns}
+                              "holidays": args.holidays, "events": _events_arg(args.events, args.encoding),
+                              "nan": args.nan}
     if args.backtest:
+        series = {"": data} if isinstance(data, pd.Series) else {str(c): data[c] for c in data.columns}
         kwargs.pop("freq")
         frames = []
         for key, s in series.items():
             bt = backtest_volume(s, args.horizon, folds=args.backtest, freq=freq, **kwargs)
             if key:
-                bt.insert(0, "id", key)
+                bt.insert(0, group, key)
             frames.append(bt)
         out = pd.concat(frames, ignore_index=True)
         summary = out[["mae", "snaive_mae", "relative_mae", "mase", "coverage", "seconds"]].mean()
         print(summary.round(3).to_string(), file=sys.stderr)
-    else:
-        frames = []
-        for key, s in series.items():
-            fc = forecast_volume(s, args.horizon, **kwargs)
-            assert isinstance(fc, VolumeForecast)
-            frame = fc.to_frame()
-            if key:
-                frame.insert(0, "id", key)
-            frames.append(frame)
-            print(f"{key + ': ' if key else ''}{fc.model}", file=sys.stderr)
-        out = pd.concat(frames, ignore_index=True)
+    elif isinstance(data, pd.Series):
+        fc = forecast_volume(data, args.horizon, **kwargs)
+        out = fc.to_frame()
+        print(fc.model, file=sys.stderr)
+    else:  # several series: one long table (group, time, mean, lo-95, hi-95, model)
+        out = forecast_volumes(data, args.horizon, n_jobs=args.n_jobs, **kwargs)
+        out = out.rename(columns={"unique_id": group, "ds": args.time_col})
+        for series_id, model in out.groupby(str(group), sort=False)["model"].first().items():
+            print(f"{series_id}: {model}", file=sys.stderr)
     if args.output:
         _write(out, args.output)
         print(f"wrote {len(out)} rows to {args.output}", file=sys.stderr)
@@ -178,13 +192,19 @@ def add_forecast_parser(subparsers: Any) -> argparse.ArgumentParser:
     f.add_argument("--time-col", default="date")
     f.add_argument("--value-col", help="count column; absent: each row is one ticket")
     f.add_argument("--by", help="column naming the series (topic, channel...): one forecast per value")
+    f.add_argument("--id-col", help="same as --by, for a long table of counts (id, time, value columns)")
+    f.add_argument("--n-jobs", type=int, help="series forecast in parallel (joblib; -1 all cores; default 1)")
     f.add_argument("--horizon", type=int, required=True, help="periods ahead (e.g. 28 days)")
     f.add_argument("--freq", help="pandas frequency (D, W, MS); inferred from the dates if absent")
     f.add_argument("--season-length", type=float, nargs="+", help="seasonal periods in steps (default: 7 365.25 "
                    "for daily)")
     f.add_argument("--level", type=float, default=95, help="prediction interval in percent (default 95)")
-    f.add_argument("--model", choices=["auto", "harmonic", "ets", "snaive"], default="auto")
-    f.add_argument("--holidays", help="CN for Chinese public holidays (needs chinese-calendar)")
+    f.add_argument("--model", choices=list(MODELS), default="auto",
+                   help="auto (default): per series, the best three candidates of a backtest in its history")
+    f.add_argument("--holidays", help="country or subdivision code: CN (with 调休 make-up working days), HK, TW, "
+                   "SG, US-PA, GB... (needs feedback_nlp[holidays])")
+    f.add_argument("--events", help="your own dates: a file with a date column (and name, lower_window, "
+                   "upper_window), or comma-separated dates such as 2024-11-11,2025-11-11")
     f.add_argument("--nan", choices=["raise", "zero", "interpolate"], default="raise",
                    help="what to do with empty counts (missing dates are always 0)")
     f.add_argument("--backtest", type=int, metavar="FOLDS",

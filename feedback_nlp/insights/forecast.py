@@ -1,11 +1,16 @@
-"""Complaint-volume forecasting: how many complaints next month, with an honest band.
+"""Complaint-volume forecasting: how many complaints next month, with a band that keeps its promise.
 
-The default model (``model="auto"``) is a *dynamic harmonic regression* on ``log1p(count)``: day-of-week dummies
-for the weekly cycle, Fourier terms for the yearly cycle (only with two years of history), optional holiday dummies,
-and ARIMA errors (order chosen by AICc, differencing by a KPSS test) from statsmodels. It is fitted in two stages
-(least squares for the calendar terms, then ARIMA on the residuals) because statsmodels' joint SARIMAX fit with
-~20 regressors is 10-50x slower on daily data and often fails to converge. Back-transforming with ``expm1`` and
-clipping at 0 means forecasts and bands are never negative; the point forecast is the median.
+``model="auto"`` (the default) decides per series, from that series' own history: a rolling-origin backtest inside
+the history ranks the candidates of :mod:`feedback_nlp.insights.forecast_models` (seasonal ARIMA, ETS, Theta, a
+harmonic regression with ARIMA errors, seasonal naive; all statsmodels) and the forecast is the mean of the best
+three on the log scale. The 95% band is calibrated on that backtest's out-of-sample errors. Holidays of any market
+and your own events (:mod:`feedback_nlp.insights.calendars`) enter every candidate. All models work on
+``log1p(count)``; forecasts and bands are back-transformed and never negative. How it works in detail:
+:mod:`feedback_nlp.insights._forecast_engine`; how well: ``benchmarks/RESULTS.md``. (statsforecast was not used:
+its current release pins pandas < 3 and would downgrade the pandas 3 this package supports.)
+
+One series (a pandas Series on a DatetimeIndex) gives a :class:`VolumeForecast`; a long DataFrame of many series
+(one per topic, branch or channel) gives a long DataFrame (:func:`forecast_volumes`).
 
 >>> import pandas as pd, feedback_nlp as fn
 >>> days = pd.date_range("2024-01-01", periods=70, freq="D")
@@ -22,7 +27,7 @@ import time
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -32,26 +37,36 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "BACKTEST_COLUMNS",
     "ForecastWarning",
+    "MODELS",
     "VolumeForecast",
     "backtest_volume",
     "count_volume",
     "forecast_volume",
+    "forecast_volumes",
 ]
 
-Model = Literal["auto", "harmonic", "ets", "snaive"]
-_MODELS = ("auto", "harmonic", "ets", "snaive")
+Model = Literal["auto", "arima", "ets", "theta", "harmonic", "snaive"]
+#: Values of ``model=``: ``"auto"`` (choose per series by backtest) or one candidate by name.
+MODELS: tuple[str, ...] = ("auto", "arima", "ets", "theta", "harmonic", "snaive")
 #: Columns of :func:`backtest_volume` output.
 BACKTEST_COLUMNS: tuple[str, ...] = (
     "fold", "cutoff", "start", "end", "mae", "snaive_mae", "relative_mae", "mase", "coverage", "seconds", "model",
 )
-#: Days of history the harmonic model looks at by default: three years follow a drifting level and still hold
-#: enough yearly cycles for the Fourier terms.
+#: Days of history the models look at by default: three years follow a drifting level and still hold enough
+#: yearly cycles.
 DEFAULT_HISTORY_DAYS = 3 * 365
-_MAX_FOURIER = 10
+#: Days of history for sub-daily data (hourly...): eight weekly cycles; three years of hours would make the
+#: backtest of five candidates take minutes.
+DEFAULT_SUBDAILY_HISTORY_DAYS = 56
+_LABELS = {
+    "zh": {"history": "历史", "forecast": "预测", "band": "{level:g}% 预测区间"},
+    "en": {"history": "history", "forecast": "forecast", "band": "{level:g}% interval"},
+}
 
 
 class ForecastWarning(UserWarning):
-    """A forecast fell back to a simpler model or dropped a seasonality (too little history)."""
+    """A forecast fell back to a simpler model, dropped a seasonality (too little history) or had nothing to learn
+    (an all-zero history)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -60,10 +75,17 @@ class VolumeForecast:
 
     ``mean``, ``lower``, ``upper``: pandas Series on the future dates (never negative; ``mean`` is the median of the
     predictive distribution, which is what minimises absolute error); ``level``: the band's coverage in percent;
-    ``model``: which model, with its orders (``"harmonic(log1p; dow, yearly K=6) + ARIMA(2,0,1)"``); ``history``:
-    the series the model saw (after filling); ``name``: the series id for multi-series calls.
+    ``model``: what was fitted and why (on the Philadelphia 311 series: ``"combo(mean of log1p: ARIMA(1,0,1)(0,1,1)7,
+    Theta(m=7), ETS(A,Ad,A; m=7)) — best 3 of 5 by backtest 4×28 MAE 23.1 vs seasonal naive 28.3"``); ``history``:
+    the series the model saw
+    (after filling); ``name``: the series id; ``backtest``: the internal backtest, one row per candidate
+    (``candidate, mae, relative_mae, rank, chosen``), None when the history was too short for one.
 
-    >>> fc = VolumeForecast.__doc__ and None  # see forecast_volume() for an example
+    >>> import pandas as pd, feedback_nlp as fn
+    >>> s = pd.Series([5, 6, 5, 7, 6, 2, 1] * 8, index=pd.date_range("2024-03-04", periods=56))
+    >>> fc = fn.forecast_volume(s, 7, model="snaive")
+    >>> fc.model.split(" — ")[0], list(fc.backtest.columns)
+    ('seasonal naive(m=7)', ['candidate', 'mae', 'relative_mae', 'rank', 'chosen'])
     """
 
     mean: pd.Series
@@ -73,6 +95,7 @@ class VolumeForecast:
     model: str
     history: pd.Series = field(repr=False)
     name: str | None = None
+    backtest: pd.DataFrame | None = field(default=None, repr=False)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per future date: columns ``date``, ``mean``, ``lower``, ``upper`` (plus ``id`` when named).
@@ -90,18 +113,26 @@ class VolumeForecast:
             out.insert(0, "id", self.name)
         return out
 
-    def plot(self, ax: Axes | None = None, history: int | None = None) -> Axes:
-        """History (the last ``history`` points; default 8 x horizon), forecast and band; returns the Axes."""
+    def plot(self, ax: Axes | None = None, history: int | None = None, lang: str = "zh") -> Axes:
+        """History (the last ``history`` points; default 8 x horizon), forecast and band; returns the Axes.
+        Legend in Chinese (``lang="zh"``, a CJK font is configured) or English (``lang="en"``)."""
         import matplotlib.pyplot as plt
 
+        if lang not in _LABELS:
+            raise ValueError(f"lang must be 'zh' or 'en'; got {lang!r}")
+        labels = _LABELS[lang]
+        if lang == "zh":
+            from .plotting import use_cjk_font
+
+            use_cjk_font()
         if ax is None:
             _, ax = plt.subplots(figsize=(10, 4))
         h = self.history.iloc[-(history or 8 * len(self.mean)):]
-        ax.plot(h.index, h.to_numpy(), color="0.3", lw=1, label="history")
-        ax.plot(self.mean.index, self.mean.to_numpy(), color="C0", lw=1.5, label="forecast")
+        ax.plot(h.index, h.to_numpy(), color="0.3", lw=1, label=labels["history"])
+        ax.plot(self.mean.index, self.mean.to_numpy(), color="C0", lw=1.5, label=labels["forecast"])
         ax.fill_between(self.mean.index, self.lower.to_numpy(), self.upper.to_numpy(), color="C0", alpha=0.25,
-                        label=f"{self.level:g}% interval")
-        ax.set_title(f"{self.name + ': ' if self.name else ''}{self.model}", fontsize=9)
+                        label=labels["band"].format(level=self.level))
+        ax.set_title(f"{self.name + ': ' if self.name else ''}{self.model.split(' — ')[0]}", fontsize=9)
         ax.set_ylim(bottom=0)
         ax.legend(loc="upper left")
         return ax
@@ -282,204 +313,142 @@ def _prepare(series: pd.Series, freq: Any, nan: str) -> tuple[pd.Series, Any]:
     return series, full.freq
 
 
-def _holiday_frame(index: pd.DatetimeIndex, holidays: Any) -> pd.DataFrame:
-    """Holiday regressors on ``index``: ``"CN"`` uses the chinese-calendar package (days off and weekend make-up
-    workdays, 调休), anything else is an iterable of dates."""
-    import numpy as np
+
+# --------------------------------------------------------------------------- forecasting one series
+@dataclass(frozen=True)
+class ForecastSpec:
+    """The settings of one forecast call, shared by every series it forecasts (see :func:`forecast_volume`)."""
+
+    horizon: int
+    freq: Any = None
+    season_length: float | tuple[float, ...] | None = None
+    level: float = 95
+    model: str = "auto"
+    holidays: Any = None
+    events: Any = None
+    history: int | None = None
+    nan: str = "raise"
+
+    def __post_init__(self) -> None:
+        if isinstance(self.horizon, bool) or not isinstance(self.horizon, int) or self.horizon < 1:
+            raise ValueError(f"horizon must be a positive int (periods ahead); got {self.horizon!r}")
+        if isinstance(self.level, bool) or not isinstance(self.level, (int, float)) or not 0 < self.level < 100:
+            raise ValueError(f"level must be a percentage in (0, 100), e.g. 95; got {self.level!r}")
+        if self.model not in MODELS:
+            raise ValueError(f"model must be one of {MODELS}; got {self.model!r}")
+        if self.nan not in ("raise", "zero", "interpolate"):
+            raise ValueError(f"nan must be 'raise', 'zero' or 'interpolate'; got {self.nan!r}")
+        if self.history is not None and (isinstance(self.history, bool) or not isinstance(self.history, int)
+                                         or self.history < 0):
+            raise ValueError(f"history must be None, 0 (all) or a positive number of periods; got {self.history!r}")
+
+
+def _seasons(spec: ForecastSpec, freq: Any) -> tuple[float, ...]:
+    sl = spec.season_length
+    if sl is None:
+        return tuple(sorted(_seasons_for(freq)))
+    if isinstance(sl, (int, float)):
+        return (float(sl),) if sl > 1 else ()
+    return tuple(sorted(float(p) for p in sl if p > 1))
+
+
+def _history_length(spec: ForecastSpec, freq: Any, seasons: tuple[float, ...]) -> int:
     import pandas as pd
 
-    days = index.normalize()
-    if isinstance(holidays, str):
-        if holidays.upper() not in ("CN", "CHINA"):
-            raise ValueError(f"holidays must be 'CN' or a list of dates; got {holidays!r}")
-        try:
-            import chinese_calendar
-        except ImportError as e:
-            raise ImportError("holidays='CN' needs the chinese-calendar package: pip install chinese-calendar") from e
-        off, makeup = [], []
-        for d in days:
-            try:
-                is_hol = chinese_calendar.is_holiday(d.date())
-            except NotImplementedError as e:  # the package only knows the years it was released for
-                raise ValueError(f"chinese-calendar has no data for {d.date()}: upgrade it "
-                                 "(pip install -U chinese-calendar) or pass the holiday dates yourself") from e
-            weekend = d.day_of_week >= 5
-            off.append(is_hol and not weekend)
-            makeup.append(weekend and not is_hol)
-        return pd.DataFrame({"holiday": np.asarray(off, float), "makeup_workday": np.asarray(makeup, float)},
-                            index=index)
-    dates = pd.DatetimeIndex(pd.to_datetime(list(holidays))).normalize()
-    return pd.DataFrame({"holiday": days.isin(dates).astype(float)}, index=index)
-
-
-# --------------------------------------------------------------------------- models
-def _snaive(z: np.ndarray, h: int, m: int, level: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Seasonal naive on the log1p scale with the textbook sqrt(k+1) widening (Hyndman & Athanasopoulos §5.5)."""
-    import numpy as np
-    from scipy.stats import norm
-
-    m = max(1, min(m, len(z)))
-    steps = np.arange(h)
-    mu = z[-m:][steps % m]
-    resid = z[m:] - z[:-m]
-    sigma = float(np.sqrt(np.mean(resid**2))) if len(resid) >= 2 else float(np.std(z)) or 0.5
-    width = norm.ppf(0.5 + level / 200) * sigma * np.sqrt(steps // m + 1)
-    return mu, mu - width, mu + width
-
-
-def _design(t: np.ndarray, seasons: Sequence[float], ks: Sequence[int]) -> np.ndarray:
-    import numpy as np
-
-    cols = [np.ones(len(t))]
-    for p, k in zip(seasons, ks):
-        if k == 0:  # integer period: one dummy per position, the first as the baseline
-            ip = round(p)
-            pos = t % ip
-            cols.extend((pos == j).astype(float) for j in range(1, ip))
-        else:
-            for j in range(1, k + 1):
-                cols.append(np.sin(2 * np.pi * j * t / p))
-                cols.append(np.cos(2 * np.pi * j * t / p))
-    return np.column_stack(cols)
-
-
-def _one_blas_thread() -> Any:
+    if spec.history is not None:
+        return spec.history
     try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
-        from contextlib import nullcontext
+        steps_per_day = 86_400 * 10**9 / pd.tseries.frequencies.to_offset(freq).nanos
+    except ValueError:  # weeks, months: no fixed length, so convert via the seasonal period or use all
+        steps_per_day = seasons[-1] / 365.25 if seasons else 0.0
+    days = DEFAULT_SUBDAILY_HISTORY_DAYS if steps_per_day > 1 else DEFAULT_HISTORY_DAYS
+    history = int(days * steps_per_day)
+    if seasons:  # but never fewer than three of the longest cycle when the data has them
+        history = max(history, math.ceil(3 * seasons[-1]))
+    return history
 
-        return nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
+
+def _calendar(spec: ForecastSpec, index: pd.DatetimeIndex, n: int) -> np.ndarray | None:
+    """Calendar regressors on history (first ``n`` rows) and horizon; an event never seen in the history is
+    dropped with a warning (its effect cannot be learnt)."""
+    if spec.holidays is None and spec.events is None:
+        return None
+    from .calendars import calendar_frame
+
+    frame = calendar_frame(index, spec.holidays, spec.events)
+    unseen = [c for c in frame.columns if c.startswith("event:") and frame[c].iloc[:n].nunique() < 2]
+    if unseen:
+        warnings.warn(f"{', '.join(unseen)} never happen in the history: their effect cannot be learnt and they are "
+                      "left out (give past dates of the same event too)", ForecastWarning, stacklevel=4)
+    cal = frame.drop(columns=unseen).to_numpy(dtype=float)
+    return cal if cal.shape[1] else None
 
 
-def _aicc_ols(x: np.ndarray, z: np.ndarray) -> float:
+def _forecast_one(series: pd.Series, spec: ForecastSpec, name: str | None = None) -> VolumeForecast:
     import numpy as np
-
-    beta, *_ = np.linalg.lstsq(x, z, rcond=None)
-    n, k = x.shape
-    rss = float(np.sum((z - x @ beta) ** 2))
-    return float(n * math.log(max(rss, 1e-12) / n) + 2 * k + 2 * k * (k + 1) / max(n - k - 1, 1))
-
-
-def _harmonic(
-    z: np.ndarray, h: int, seasons: Sequence[float], level: float, extra: np.ndarray | None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
-    import numpy as np
-    from statsmodels.tools.sm_exceptions import ConvergenceWarning, InterpolationWarning
-    from statsmodels.tsa.statespace.sarimax import SARIMAX
-    from statsmodels.tsa.stattools import kpss
-
-    n = len(z)
-    t = np.arange(n + h, dtype=float)
-    # Short integer periods (weekly on daily data) get dummies; long or fractional ones Fourier terms with K chosen
-    # by AICc of the least-squares stage.
-    ks: list[int] = []
-    desc: list[str] = []
-    for p in seasons:
-        if abs(p - round(p)) < 1e-9 and p <= 24:
-            ks.append(0)
-            desc.append(f"dummies({round(p)})")
-        else:
-            best_k, best = 1, math.inf
-            for k in range(1, min(_MAX_FOURIER, int(p // 2)) + 1):
-                x = _design(t[:n], [*seasons[: len(ks)], p], [*ks, k])
-                if extra is not None:
-                    x = np.column_stack([x, extra[:n]])
-                score = _aicc_ols(x, z)
-                if score < best:
-                    best_k, best = k, score
-            ks.append(best_k)
-            desc.append(f"fourier({p:g}, K={best_k})")
-    x_all = _design(t, seasons, ks)
-    if extra is not None:
-        x_all = np.column_stack([x_all, extra])
-        desc.append(f"{extra.shape[1]} holiday term{'s' if extra.shape[1] > 1 else ''}")
-    x, xf = x_all[:n], x_all[n:]
-    beta, *_ = np.linalg.lstsq(x, z, rcond=None)
-    resid = z - x @ beta
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", InterpolationWarning)  # p-value outside the table: fine for a yes/no
-        warnings.simplefilter("ignore", FutureWarning)  # statsmodels 0.15 announces a result object
-        res = kpss(resid, regression="c", nlags="auto")
-    pvalue = float(getattr(res, "pvalue", None) or res[1])
-    d = 1 if pvalue < 0.05 else 0
-    best_fit: Any = None
-    best_order, best_aicc = (0, d, 0), math.inf
-
-    def try_order(order: tuple[int, int, int]) -> bool:
-        """Fit one ARIMA on the residuals; True when it beats the best so far by AICc."""
-        nonlocal best_fit, best_order, best_aicc
-        if n < 3 * (order[0] + order[2] + 2):
-            return False
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            warnings.simplefilter("ignore", UserWarning)
-            warnings.simplefilter("ignore", RuntimeWarning)
-            try:
-                fit = SARIMAX(resid, order=order, trend="n", concentrate_scale=True).fit(disp=False)
-            except (np.linalg.LinAlgError, ValueError):
-                return False
-        if np.isfinite(fit.aicc) and fit.aicc < best_aicc:
-            best_fit, best_order, best_aicc = fit, order, float(fit.aicc)
-            return True
-        return False
-
-    # A short search in the spirit of auto.arima: four small orders, then (2,d,2) only when (2,d,1) wins.
-    # One BLAS thread: the Kalman filter's matrices are tiny and threads only contend (3-10x slower on 2 cores).
-    with _one_blas_thread():
-        for order in [(1, d, 0), (0, d, 1), (1, d, 1), (2, d, 1)]:
-            try_order(order)
-        if best_order == (2, d, 1):
-            try_order((2, d, 2))
-    if best_fit is None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            best_fit = SARIMAX(resid, order=(0, d, 0), trend="n", concentrate_scale=True).fit(disp=False)
-    fc = best_fit.get_forecast(h)
-    mu = np.asarray(fc.predicted_mean) + xf @ beta
-    ci = np.asarray(fc.conf_int(alpha=1 - level / 100)) + (xf @ beta)[:, None]
-    name = f"harmonic(log1p; {', '.join(desc) or 'level only'}) + ARIMA{best_order}"
-    return mu, ci[:, 0], ci[:, 1], name
-
-
-def _ets(z: np.ndarray, h: int, m: int, level: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
     import pandas as pd
-    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
-    seasonal = "add" if m > 1 and len(z) >= 2 * m else None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fit = ETSModel(pd.Series(z), error="add", trend="add", damped_trend=True, seasonal=seasonal,
-                       seasonal_periods=m if seasonal else None).fit(disp=False)
-        pred = fit.get_prediction(start=len(z), end=len(z) + h - 1).summary_frame(alpha=1 - level / 100)
-    return (pred["mean"].to_numpy(), pred["pi_lower"].to_numpy(), pred["pi_upper"].to_numpy(),
-            f"ETS(A,Ad,{'A' if seasonal else 'N'}; log1p, m={m if seasonal else 1})")
+    from . import _forecast_engine as engine
+
+    y, freq = _prepare(series, spec.freq, spec.nan)
+    seasons = _seasons(spec, freq)
+    history = _history_length(spec, freq, seasons)
+    fit_y = y.iloc[-history:] if history else y
+    n, h = len(fit_y), spec.horizon
+    m = round(seasons[0]) if seasons else 1
+    future = pd.date_range(y.index[-1], periods=h + 1, freq=freq)[1:]
+    if n < m:
+        raise ValueError(f"{n} points are fewer than one season ({m}): cannot forecast even with seasonal naive; "
+                         "pass season_length=1 for a naive forecast or collect more history")
+
+    def result(mu: np.ndarray, lo: np.ndarray, hi: np.ndarray, model: str, table: Any = None) -> VolumeForecast:
+        # Back to counts: expm1 of the log1p scale, clipped at 0 (never a negative forecast or band).
+        mean = np.clip(np.expm1(mu), 0, None)
+        lower = np.minimum(np.clip(np.expm1(lo), 0, None), mean)
+        upper = np.maximum(np.clip(np.expm1(hi), 0, None), mean)
+        return VolumeForecast(mean=pd.Series(mean, index=future, name="mean"),
+                              lower=pd.Series(lower, index=future, name="lower"),
+                              upper=pd.Series(upper, index=future, name="upper"),
+                              level=float(spec.level), model=model, history=y, name=name, backtest=table)
+
+    if not (fit_y.to_numpy() > 0).any():
+        warnings.warn("the history is all zeros: forecasting zeros (nothing to learn from)", ForecastWarning,
+                      stacklevel=3)
+        zeros = np.zeros(h)
+        return result(zeros, zeros, zeros, "zeros — the history is all zeros")
+    # A period is modelled once one full cycle is seen; below two cycles of the shortest period only seasonal
+    # naive is left.
+    kept = tuple(p for p in seasons if n >= p)
+    model = spec.model
+    if model != "snaive" and seasons and n < 2 * seasons[0]:
+        warnings.warn(f"{n} points are fewer than two seasons ({2 * m}): using seasonal naive", ForecastWarning,
+                      stacklevel=3)
+        model = "snaive"
+    elif spec.season_length is not None and kept != seasons and model != "snaive":
+        warnings.warn(f"seasonal periods {[p for p in seasons if p not in kept]} have less than one cycle of "
+                      "history and are left out", ForecastWarning, stacklevel=3)
+    names = engine.AUTO_CANDIDATES if model == "auto" else (model,)
+    cal = _calendar(spec, pd.DatetimeIndex(fit_y.index.append(future)), n) if model != "snaive" else None
+    out = engine.run(np.log1p(fit_y.to_numpy()), names, h, m, kept, float(spec.level), cal, choose=model == "auto")
+    return result(out.mu, out.lo, out.hi, out.description, out.backtest)
 
 
 # --------------------------------------------------------------------------- public API
-def _as_series_dict(data: Any, id_col: str | None, time_col: str | None, value_col: str | None) -> dict[str, Any]:
-    import pandas as pd
+@overload
+def forecast_volume(series: pd.Series, horizon: int, freq: str | None = ...,
+                    season_length: float | Sequence[float] | None = ..., level: float = ..., model: Model = ...,
+                    holidays: str | Iterable[Any] | None = ..., *, events: Any = ..., history: int | None = ...,
+                    nan: Literal["raise", "zero", "interpolate"] = ..., id_col: None = ..., time_col: None = ...,
+                    value_col: None = ..., n_jobs: int | None = ...) -> VolumeForecast: ...
 
-    if isinstance(data, pd.Series):
-        return {"": data}
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"forecast a pandas Series with a DatetimeIndex or a DataFrame of series; got "
-                        f"{type(data).__name__}")
-    if id_col is None and isinstance(data.index, (pd.DatetimeIndex, pd.PeriodIndex)):
-        return {str(c): data[c] for c in data.columns}  # wide: one column per series
-    id_col = id_col or ("unique_id" if "unique_id" in data.columns else None)
-    time_col = time_col or ("ds" if "ds" in data.columns else None)
-    value_col = value_col or ("y" if "y" in data.columns else "count" if "count" in data.columns else None)
-    if id_col is None or time_col is None or value_col is None or \
-            not {id_col, time_col, value_col} <= set(data.columns):
-        raise TypeError("a DataFrame must be wide (DatetimeIndex, one column per series) or long with id, time and "
-                        f"value columns: pass id_col=, time_col=, value_col= (columns: {list(data.columns)})")
-    out = {}
-    for key, g in data.groupby(id_col, sort=True):
-        out[str(key)] = pd.Series(g[value_col].to_numpy(), index=pd.DatetimeIndex(pd.to_datetime(g[time_col])))
-    return out
+
+@overload
+def forecast_volume(series: pd.DataFrame, horizon: int, freq: str | None = ...,
+                    season_length: float | Sequence[float] | None = ..., level: float = ..., model: Model = ...,
+                    holidays: str | Iterable[Any] | None = ..., *, events: Any = ..., history: int | None = ...,
+                    nan: Literal["raise", "zero", "interpolate"] = ..., id_col: str | None = ...,
+                    time_col: str | None = ..., value_col: str | None = ...,
+                    n_jobs: int | None = ...) -> pd.DataFrame: ...
 
 
 def forecast_volume(
@@ -491,31 +460,39 @@ def forecast_volume(
     model: Model = "auto",
     holidays: str | Iterable[Any] | None = None,
     *,
+    events: Any = None,
     history: int | None = None,
     nan: Literal["raise", "zero", "interpolate"] = "raise",
     id_col: str | None = None,
     time_col: str | None = None,
     value_col: str | None = None,
-) -> VolumeForecast | dict[str, VolumeForecast]:
+    n_jobs: int | None = None,
+) -> VolumeForecast | pd.DataFrame:
     """Forecast counts ``horizon`` periods ahead with a ``level``% prediction interval.
 
-    ``series``: a Series of counts on a DatetimeIndex → one :class:`VolumeForecast`. A DataFrame of several series
-    (wide: DatetimeIndex and one column per series, as ``count_volume(..., by=...)`` gives; or long: ``id_col``,
-    ``time_col``, ``value_col``, by default ``unique_id``/``ds``/``y``) → a dict ``{id: VolumeForecast}``; for one
-    long table use ``pd.concat([f.to_frame() for f in result.values()])``.
+    ``series``: a Series of counts on a DatetimeIndex → one :class:`VolumeForecast`. A DataFrame of many series →
+    a long DataFrame, as :func:`forecast_volumes` (which takes the same arguments) documents.
 
+    ``model``: ``"auto"`` chooses per series by a backtest inside its history and combines the best three (see the
+    module doc); or one of ``"arima"`` (seasonal ARIMA), ``"ets"``, ``"theta"``, ``"harmonic"`` (harmonic regression
+    with ARIMA errors), ``"snaive"``. Every model's band is calibrated on its own backtest errors when the history
+    allows a backtest (about ``2.5 × horizon`` + 28 points), else it comes from the spread of seasonal differences.
     ``freq``: inferred from the index when None. ``season_length``: seasonal periods in steps (default from freq:
-    daily 7 and 365.25, hourly 24 and 168, weekly 52.18, monthly 12). ``model``: ``"auto"`` (harmonic regression
-    with ARIMA errors, falling back to seasonal naive on short series), ``"harmonic"``, ``"ets"`` (damped additive
-    ETS, one season) or ``"snaive"``. ``holidays``: ``"CN"`` for Chinese public holidays and make-up workdays
-    (needs ``pip install chinese-calendar``), or an iterable of holiday dates covering history and horizon.
-    ``history``: most recent periods to fit on (default: 3 years of data; None uses that default, 0 all).
+    daily 7 and 365.25, hourly 24 and 168, weekly 52.18, monthly 12).
+    ``holidays``: a country or subdivision code (``"CN"`` with 调休 make-up working days via chinese-calendar;
+    ``"HK"``, ``"TW"``, ``"SG"``, ``"US-PA"``, ``"GB"``... via the holidays package) or your own holiday dates;
+    holidays, the working day before and after each run of days off, and make-up working days become calendar
+    effects. ``events``: your own dates (a list, ``{name: dates}``, or a DataFrame with ``date``, ``name``,
+    ``lower_window``, ``upper_window``); they must cover the horizon too (next year's 双11). Details:
+    :func:`~feedback_nlp.insights.calendars.calendar_frame`.
+    ``history``: most recent periods to fit on (default: 3 years of data, 8 weeks for hourly or finer data, and at
+    least three of the longest cycle; None uses that default, 0 all).
 
     Input rules: a non-datetime index → TypeError; negative counts → ValueError; missing periods are counted as 0
     (no row = no tickets); NaN values raise ValueError unless ``nan="zero"`` or ``nan="interpolate"``. A seasonal
     period is modelled once the history holds one full cycle of it (fewer: left out, with a :class:`ForecastWarning`
     when you asked for it); fewer than two cycles of the shortest period → seasonal naive with a warning; fewer
-    points than one cycle → ValueError.
+    points than one cycle → ValueError. An all-zero history forecasts zeros with a :class:`ForecastWarning`.
 
     >>> import pandas as pd, feedback_nlp as fn
     >>> s = pd.Series([120, 130, 125, 118, 101, 40, 35] * 8, index=pd.date_range("2024-09-02", periods=56))
@@ -523,93 +500,115 @@ def forecast_volume(
     >>> (fc.lower >= 0).all() and len(fc.mean) == 14 and str(fc.mean.index[0].date())
     '2024-10-28'
     """
-    if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1:
-        raise ValueError(f"horizon must be a positive int (periods ahead); got {horizon!r}")
-    if not isinstance(level, (int, float)) or not 0 < level < 100:
-        raise ValueError(f"level must be a percentage in (0, 100), e.g. 95; got {level!r}")
-    if model not in _MODELS:
-        raise ValueError(f"model must be one of {_MODELS}; got {model!r}")
     import pandas as pd
 
     if isinstance(series, pd.DataFrame):
-        return {key: _forecast_one(s, horizon, freq, season_length, level, model, holidays, history, nan, key)
-                for key, s in _as_series_dict(series, id_col, time_col, value_col).items()}
+        return forecast_volumes(series, horizon, freq=freq, season_length=season_length, level=level, model=model,
+                                holidays=holidays, events=events, history=history, nan=nan, id_col=id_col,
+                                time_col=time_col, value_col=value_col, n_jobs=n_jobs)
+    spec = ForecastSpec(horizon, freq, _season_arg(season_length), level, model, holidays, events, history, nan)
     if not isinstance(series, pd.Series):
         raise TypeError(f"forecast_volume() takes a pandas Series with a DatetimeIndex (or a DataFrame of series); "
                         f"got {type(series).__name__}")
-    return _forecast_one(series, horizon, freq, season_length, level, model, holidays, history, nan, None)
+    return _forecast_one(series, spec)
 
 
-def _forecast_one(
-    series: pd.Series, horizon: int, freq: Any, season_length: Any, level: float, model: str, holidays: Any,
-    history: int | None, nan: str, name: str | None,
-) -> VolumeForecast:
-    import numpy as np
+def _season_arg(season_length: float | Sequence[float] | None) -> float | tuple[float, ...] | None:
+    if season_length is None or isinstance(season_length, (int, float)):
+        return season_length
+    return tuple(float(p) for p in season_length)
+
+
+def _long_series(data: pd.DataFrame, id_col: str | None, time_col: str | None,
+                 value_col: str | None) -> tuple[dict[Any, pd.Series], str, str]:
+    """``{id: series}`` from a long (id, time, value) or wide (DatetimeIndex, one column per series) frame, and the
+    id and time column names of the output."""
     import pandas as pd
 
-    y, freq = _prepare(series, freq, nan)
-    asked = season_length is not None
-    if season_length is None:
-        seasons: tuple[float, ...] = _seasons_for(freq)
-    elif isinstance(season_length, (int, float)):
-        seasons = (float(season_length),) if season_length > 1 else ()
-    else:
-        seasons = tuple(float(p) for p in season_length if p > 1)
-    seasons = tuple(sorted(seasons))
-    if history is None:
-        try:
-            steps_per_day = 86_400 * 10**9 / pd.tseries.frequencies.to_offset(freq).nanos
-        except ValueError:  # weeks, months: no fixed length, so convert via the seasonal period or use all
-            steps_per_day = seasons[-1] / 365.25 if seasons else 0.0
-        history = int(DEFAULT_HISTORY_DAYS * steps_per_day)
-        if seasons:  # but never fewer than three of the longest cycle when the data has them
-            history = max(history, math.ceil(3 * seasons[-1]))
-    fit_y = y.iloc[-history:] if history else y
-    n = len(fit_y)
-    m = round(seasons[0]) if seasons else 1
-    future = pd.date_range(y.index[-1], periods=horizon + 1, freq=freq)[1:]
-    z = np.log1p(fit_y.to_numpy())
+    if id_col is None and isinstance(data.index, (pd.DatetimeIndex, pd.PeriodIndex)):
+        return {c: data[c] for c in data.columns}, "unique_id", "ds"
+    id_col = id_col or ("unique_id" if "unique_id" in data.columns else None)
+    time_col = time_col or ("ds" if "ds" in data.columns else None)
+    value_col = value_col or ("y" if "y" in data.columns else "count" if "count" in data.columns else None)
+    if id_col is None or time_col is None or value_col is None or \
+            not {id_col, time_col, value_col} <= set(data.columns):
+        raise TypeError("a DataFrame must be long with id, time and value columns (pass id_col=, time_col=, "
+                        "value_col=; defaults unique_id / ds / y) or wide (DatetimeIndex, one column per series); "
+                        f"columns: {list(data.columns)}")
+    if data[id_col].isna().any():
+        raise ValueError(f"{int(data[id_col].isna().sum())} rows have no {id_col!r}; drop or fill them first")
+    times = parse_times(data, time_col).to_numpy()
+    values = data[value_col].to_numpy()
+    groups = data[id_col].reset_index(drop=True).groupby(data[id_col].to_numpy(), sort=True).indices
+    out = {key: pd.Series(values[pos], index=pd.DatetimeIndex(times[pos])) for key, pos in groups.items()}
+    return out, id_col, time_col
 
-    if n < m:
-        raise ValueError(f"{n} points are fewer than one season ({m}): cannot forecast even with seasonal naive; "
-                         "pass season_length=1 for a naive forecast or collect more history")
-    # A period is modelled once one full cycle is seen (Fourier K is chosen by AICc, so short histories get few
-    # terms); below two cycles of the shortest period only seasonal naive is left.
-    kept = tuple(p for p in seasons if n >= p)
-    if model in ("auto", "harmonic", "ets") and seasons and n < 2 * seasons[0]:
-        warnings.warn(f"{n} points are fewer than two seasons ({2 * m}): using seasonal naive", ForecastWarning,
-                      stacklevel=3)
-        model = "snaive"
-    elif asked and kept != seasons and model != "snaive":
-        warnings.warn(f"seasonal periods {[p for p in seasons if p not in kept]} have less than one cycle of "
-                      "history and are left out", ForecastWarning, stacklevel=3)
-    if model == "snaive" or n < 4:
-        mu, lo, hi = _snaive(z, horizon, m, level)
-        desc = f"seasonal naive(m={m}; log1p)"
-    elif model == "ets":
-        mu, lo, hi, desc = _ets(z, horizon, m if kept else 1, level)
-    else:
-        extra = None
-        if holidays is not None:
-            idx = fit_y.index.append(future)
-            extra = _holiday_frame(pd.DatetimeIndex(idx), holidays).to_numpy()
-            extra = extra[:, extra[:n].std(axis=0) > 0] if n else extra
-            if extra.shape[1] == 0:
-                extra = None
-        mu, lo, hi, desc = _harmonic(z, horizon, kept, level, extra)
-    # Back to counts: expm1 of the log1p scale, clipped at 0 (never a negative forecast or band).
-    mean = np.clip(np.expm1(mu), 0, None)
-    lower = np.clip(np.expm1(lo), 0, None)
-    upper = np.maximum(np.clip(np.expm1(hi), 0, None), mean)
-    return VolumeForecast(
-        mean=pd.Series(mean, index=future, name="mean"),
-        lower=pd.Series(np.minimum(lower, mean), index=future, name="lower"),
-        upper=pd.Series(upper, index=future, name="upper"),
-        level=float(level),
-        model=desc,
-        history=y,
-        name=name,
-    )
+
+def _frame_one(key: Any, series: pd.Series, spec: ForecastSpec, id_col: str, time_col: str) -> pd.DataFrame:
+    import pandas as pd
+
+    try:
+        fc = _forecast_one(series, spec, name=str(key))
+    except (ValueError, TypeError) as e:
+        raise type(e)(f"series {key!r}: {e}") from e
+    lvl = f"{spec.level:g}"
+    return pd.DataFrame({id_col: key, time_col: fc.mean.index, "mean": fc.mean.to_numpy(),
+                         f"lo-{lvl}": fc.lower.to_numpy(), f"hi-{lvl}": fc.upper.to_numpy(), "model": fc.model})
+
+
+def forecast_volumes(
+    data: pd.DataFrame,
+    horizon: int,
+    *,
+    id_col: str | None = None,
+    time_col: str | None = None,
+    value_col: str | None = None,
+    n_jobs: int | None = None,
+    freq: str | None = None,
+    season_length: float | Sequence[float] | None = None,
+    level: float = 95,
+    model: Model = "auto",
+    holidays: str | Iterable[Any] | None = None,
+    events: Any = None,
+    history: int | None = None,
+    nan: Literal["raise", "zero", "interpolate"] = "raise",
+) -> pd.DataFrame:
+    """Forecast many series in one call (per topic, branch or channel), in parallel; a long DataFrame out.
+
+    ``data``: long, one row per series and period, with columns ``id_col``, ``time_col``, ``value_col`` (defaults
+    ``unique_id``, ``ds``, ``y``, statsforecast's names; ``count`` is also found), e.g.
+    ``count_volume(tickets, "created_at", by="topic", wide=False)``; or wide (a DatetimeIndex and one column per
+    series, ``count_volume(..., by="topic")``). Each series is forecast as :func:`forecast_volume` would (same
+    arguments), ``n_jobs`` at a time with joblib (None: one, unless inside ``joblib.parallel_config``; -1: all
+    cores). A series that cannot be forecast raises, naming the series.
+
+    Output, one row per series and future period, sorted by id: ``id_col`` (``unique_id`` for wide input),
+    ``time_col`` (``ds``), ``mean``, ``lo-95``, ``hi-95`` (the band at ``level``; ``lo-80``... for another level)
+    and ``model`` (what was fitted and why).
+
+    >>> import pandas as pd, feedback_nlp as fn
+    >>> week = [30, 32, 31, 29, 28, 9, 8]
+    >>> long = pd.DataFrame({"topic": ["效率"] * 56 + ["服务态度"] * 56,
+    ...                      "date": list(pd.date_range("2024-03-04", periods=56)) * 2,
+    ...                      "count": week * 8 + [v // 3 for v in week] * 8})
+    >>> out = fn.forecast_volumes(long, 7, id_col="topic", time_col="date", value_col="count")
+    >>> list(out.columns), len(out)
+    (['topic', 'date', 'mean', 'lo-95', 'hi-95', 'model'], 14)
+    """
+    import pandas as pd
+    from joblib import Parallel, delayed
+
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"forecast_volumes() takes a pandas DataFrame (long: id, time, value columns); got "
+                        f"{type(data).__name__}; for one Series use forecast_volume()")
+    spec = ForecastSpec(horizon, freq, _season_arg(season_length), level, model, holidays, events, history, nan)
+    series, id_out, time_out = _long_series(data, id_col, time_col, value_col)
+    if not series:
+        raise ValueError("the DataFrame has no series to forecast (no rows)")
+    jobs = [delayed(_frame_one)(key, s, spec, id_out, time_out) for key, s in series.items()]
+    frames: list[pd.DataFrame] = list(Parallel(n_jobs=n_jobs)(jobs)) if len(jobs) > 1 else \
+        [_frame_one(k, s, spec, id_out, time_out) for k, s in series.items()]
+    return pd.concat(frames, ignore_index=True)
 
 
 def backtest_volume(
@@ -622,7 +621,9 @@ def backtest_volume(
     """Rolling-origin backtest: refit on data up to each cutoff and score the next ``horizon`` periods.
 
     The last fold ends at the end of the series; cutoffs are ``step`` periods apart (default ``horizon``: folds do
-    not overlap). ``kwargs`` go to :func:`forecast_volume` (``model``, ``level``, ``holidays``...).
+    not overlap). ``kwargs`` go to :func:`forecast_volume` (``model``, ``level``, ``holidays``, ``events``...).
+    With ``model="auto"`` this is a nested evaluation: each fold chooses its models by a backtest inside its own
+    training part only.
 
     Columns :data:`BACKTEST_COLUMNS`: ``mae``; ``snaive_mae`` (seasonal naive from the same cutoff);
     ``relative_mae`` = mae / snaive_mae (below 1 beats seasonal naive); ``mase`` = mae / in-sample one-season
@@ -663,7 +664,6 @@ def backtest_volume(
         t0 = time.perf_counter()
         fc = forecast_volume(train, horizon, freq=freq, nan="raise", **kwargs)
         seconds = time.perf_counter() - t0
-        assert isinstance(fc, VolumeForecast)
         tr = train.to_numpy()
         mm = max(1, min(m, len(tr)))
         snaive = tr[-mm:][np.arange(horizon) % mm]

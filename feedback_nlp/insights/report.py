@@ -335,7 +335,7 @@ def _forecast(page: _Page, df: pd.DataFrame, times: pd.Series | None, horizon: i
     import matplotlib.pyplot as plt
     import pandas as pd
 
-    from .forecast import count_volume, forecast_volume
+    from .forecast import VolumeForecast, count_volume, forecast_volume
 
     if times is None:
         page.note("forecast", "No time column given (pass time_col=) — forecast not shown.")
@@ -351,7 +351,7 @@ def _forecast(page: _Page, df: pd.DataFrame, times: pd.Series | None, horizon: i
         except ValueError as e:
             page.note("forecast", f"No forecast: {e}")
             return
-    assert not isinstance(fc, dict)
+    assert isinstance(fc, VolumeForecast)  # a daily Series in, one forecast out
     fig, ax = plt.subplots(figsize=(10, 3.0))
     fc.plot(ax=ax, history=min(len(daily), 8 * horizon))
     ax.set_title(f"未来 {horizon} 天反馈量预测（95% 区间）", fontsize=10)

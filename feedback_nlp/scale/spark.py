@@ -331,13 +331,11 @@ def _forecast_group(pdf: pd.DataFrame, *, id_cols: list[str], time_col: str, val
     """``applyInPandas`` body: the rows of one series, in any order, in; its forecast rows, ids first, out."""
     import pandas as pd
 
-    from ..insights.forecast import _one_blas_thread
-
     key = pdf[id_cols].iloc[0].tolist()
     series = pd.Series(pdf[value_col].to_numpy(), index=pd.DatetimeIndex(pd.to_datetime(pdf[time_col])))
     try:
-        with _one_blas_thread():  # one series per Python worker and core: no BLAS threads fighting over cores
-            out = _forecast_series(series.sort_index(), horizon, options)
+        # the forecast models run BLAS on one thread themselves: one series per Python worker and core
+        out = _forecast_series(series.sort_index(), horizon, options)
     except (ValueError, TypeError) as e:
         raise type(e)(f"series {dict(zip(id_cols, key))}: {e}") from e
     for i, (col, value) in enumerate(zip(id_cols, key)):

@@ -72,7 +72,7 @@ def test_forecast_writes_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     fc = pd.read_csv(out, parse_dates=["date"])
     assert list(fc.columns) == ["date", "mean", "lower", "upper"] and len(fc) == 14
     assert fc["date"].iloc[0] == pd.Timestamp("2024-03-11") and (fc["lower"] >= 0).all()
-    assert "ARIMA" in capsys.readouterr().err
+    assert "backtest" in capsys.readouterr().err
 
 
 def test_forecast_counts_ticket_rows_by_group_and_backtests(tmp_path: Path) -> None:
@@ -84,11 +84,32 @@ def test_forecast_counts_ticket_rows_by_group_and_backtests(tmp_path: Path) -> N
     assert run(["forecast", "-i", str(p), "--time-col", "created_at", "--by", "topic", "--horizon", "7",
                 "--model", "snaive", "-o", str(out)]) == 0
     fc = pd.read_json(out, lines=True)
-    assert set(fc["id"]) == {"效率", "服务态度"} and len(fc) == 14
+    assert set(fc["topic"]) == {"效率", "服务态度"} and len(fc) == 14
+    assert list(fc.columns) == ["topic", "created_at", "mean", "lo-95", "hi-95", "model"]
     bt = tmp_path / "bt.csv"
     assert run(["forecast", "-i", str(_volume_csv(tmp_path)), "--value-col", "count", "--horizon", "7",
                 "--backtest", "2", "--model", "snaive", "-o", str(bt)]) == 0
     assert len(pd.read_csv(bt)) == 2
+
+
+def test_forecast_long_counts_with_id_col_holidays_and_events(tmp_path: Path) -> None:
+    pytest.importorskip("holidays")
+    one = pd.read_csv(_volume_csv(tmp_path))
+    long = pd.concat([one.assign(branch="北京"), one.assign(branch="上海", count=one["count"] // 2)])
+    p = tmp_path / "long.csv"
+    long.to_csv(p, index=False)
+    events = tmp_path / "events.csv"
+    pd.DataFrame({"date": ["2024-01-20", "2024-03-16"], "name": ["促销", "促销"]}).to_csv(events, index=False)
+    out = tmp_path / "fc.csv"
+    assert run(["forecast", "-i", str(p), "--id-col", "branch", "--time-col", "date", "--value-col", "count",
+                "--horizon", "7", "--model", "ets", "--holidays", "HK", "--events", str(events), "-o", str(out)]) == 0
+    fc = pd.read_csv(out)
+    assert list(fc.columns) == ["branch", "date", "mean", "lo-95", "hi-95", "model"] and len(fc) == 14
+    assert run(["forecast", "-i", str(p), "--id-col", "branch", "--time-col", "date", "--value-col", "count",
+                "--horizon", "7", "--model", "snaive", "--events", "2024-03-16,2024-03-17", "-o", str(out)]) == 0
+    with pytest.raises(KeyError, match="id-col"):
+        run(["forecast", "-i", str(p), "--id-col", "shop", "--time-col", "date", "--value-col", "count",
+             "--horizon", "7"])
 
 
 def test_forecast_missing_column() -> None:

@@ -11,11 +11,13 @@ import pytest
 
 from feedback_nlp.insights.forecast import (
     BACKTEST_COLUMNS,
+    MODELS,
     ForecastWarning,
     VolumeForecast,
     backtest_volume,
     count_volume,
     forecast_volume,
+    forecast_volumes,
 )
 
 WEEK = [80, 85, 82, 78, 70, 20, 22]
@@ -55,12 +57,15 @@ def test_count_volume_zero_fills_and_groups() -> None:
 
 
 def test_forecast_shape_dates_and_non_negative() -> None:
-    s = synthetic_daily(400)
+    s = synthetic_daily(150)
     fc = forecast_volume(s, 28)
     assert isinstance(fc, VolumeForecast)
     assert len(fc.mean) == 28 and fc.mean.index[0] == s.index[-1] + pd.Timedelta(days=1)
     assert (fc.lower >= 0).all() and (fc.lower <= fc.mean).all() and (fc.mean <= fc.upper).all()
-    assert "ARIMA" in fc.model and "dummies(7)" in fc.model and "fourier(365.25" in fc.model
+    # auto says what it chose and why, and keeps the backtest that decided it
+    assert "backtest 4×28" in fc.model and "best 3 of 5" in fc.model
+    assert fc.backtest is not None and list(fc.backtest["candidate"]) == ["arima", "ets", "theta", "harmonic", "snaive"]
+    assert fc.backtest["chosen"].sum() == 3 and sorted(fc.backtest["rank"]) == [1, 2, 3, 4, 5]
     frame = fc.to_frame()
     assert list(frame.columns) == ["date", "mean", "lower", "upper"] and len(frame) == 28
     # the weekly pattern is learnt: weekends lower than weekdays
@@ -69,14 +74,34 @@ def test_forecast_shape_dates_and_non_negative() -> None:
         fc.level = 80  # type: ignore[misc]
 
 
-def test_sparse_low_counts_never_negative() -> None:
+@pytest.mark.parametrize("model", MODELS)
+def test_every_model_on_sparse_low_counts_never_negative(model: str) -> None:
     rng = np.random.default_rng(1)
     s = pd.Series(rng.poisson(0.3, 120), index=pd.date_range("2024-01-01", periods=120))
-    for model in ("auto", "ets", "snaive"):
-        fc = forecast_volume(s, 14, model=model)  # type: ignore[arg-type]
-        assert isinstance(fc, VolumeForecast)
-        for part in (fc.mean, fc.lower, fc.upper):
-            assert np.isfinite(part.to_numpy()).all() and (part >= 0).all()
+    fc = forecast_volume(s, 14, model=model)  # type: ignore[arg-type]
+    for part in (fc.mean, fc.lower, fc.upper):
+        assert np.isfinite(part.to_numpy()).all() and (part >= 0).all()
+    assert (fc.lower <= fc.mean).all() and (fc.mean <= fc.upper).all()
+
+
+def test_all_zero_series_forecasts_zeros_with_a_warning() -> None:
+    s = pd.Series(0, index=pd.date_range("2024-01-01", periods=30))
+    with pytest.warns(ForecastWarning, match="all zeros"):
+        fc = forecast_volume(s, 7)
+    assert fc.mean.tolist() == [0.0] * 7 and fc.upper.tolist() == [0.0] * 7
+    with pytest.warns(ForecastWarning):
+        bt = backtest_volume(s, 7, folds=2)
+    assert (bt["mae"] == 0).all()
+
+
+def test_band_is_calibrated_on_backtest_errors() -> None:
+    """A noisier series of the same shape gets a wider band: the width comes from out-of-sample errors."""
+    quiet, noisy = synthetic_daily(300, seed=3, level=400), synthetic_daily(300, seed=3, level=8)
+    fq, fn_ = forecast_volume(quiet, 14, model="ets"), forecast_volume(noisy, 14, model="ets")
+    rel_q = ((fq.upper - fq.lower) / fq.mean).mean()
+    rel_n = ((fn_.upper - fn_.lower) / fn_.mean.clip(lower=1)).mean()
+    assert rel_n > 2 * rel_q
+    assert fq.backtest is not None and fq.backtest["chosen"].tolist() == [True]
 
 
 def test_missing_days_are_zero_and_nan_rules() -> None:
@@ -132,53 +157,105 @@ def test_periods_without_a_full_cycle_are_dropped_quietly_unless_asked() -> None
     s = synthetic_daily(100)
     with warnings.catch_warnings():
         warnings.simplefilter("error", ForecastWarning)
-        fc = forecast_volume(s, 7)
-    assert isinstance(fc, VolumeForecast) and "365" not in fc.model
+        fc = forecast_volume(s, 7, model="harmonic")
+    assert "365" not in fc.model and "dummies(7)" in fc.model
     with pytest.warns(ForecastWarning, match="left out"):
-        forecast_volume(s, 7, season_length=(7, 365))
+        forecast_volume(s, 7, season_length=(7, 365), model="harmonic")
 
 
-def test_several_series_in_one_call() -> None:
+@pytest.mark.slow
+def test_many_series_long_frame_out() -> None:
     wide = pd.DataFrame({"效率": synthetic_daily(120, 1), "服务态度": synthetic_daily(120, 2, level=10)})
-    out = forecast_volume(wide, 7)
-    assert isinstance(out, dict) and set(out) == {"效率", "服务态度"}
-    assert all(isinstance(f, VolumeForecast) and f.name == k for k, f in out.items())
-    long = pd.concat([f.to_frame() for f in out.values()])
-    assert list(long.columns) == ["id", "date", "mean", "lower", "upper"] and len(long) == 14
-    stacked = wide.stack().rename("y").reset_index()
-    stacked.columns = ["ds", "unique_id", "y"]
-    again = forecast_volume(stacked, 7)
-    assert isinstance(again, dict)
-    np.testing.assert_allclose(again["效率"].mean, out["效率"].mean)
+    out = forecast_volumes(wide, 7, model="ets")
+    assert list(out.columns) == ["unique_id", "ds", "mean", "lo-95", "hi-95", "model"] and len(out) == 14
+    assert set(out["unique_id"]) == {"效率", "服务态度"}
+    single = forecast_volume(wide["效率"], 7, model="ets")
+    np.testing.assert_allclose(out.loc[out["unique_id"] == "效率", "mean"], single.mean, rtol=1e-6)
+    # long input with the user's own column names, which the output keeps; same numbers in parallel
+    long = wide.stack().rename("tickets").reset_index()
+    long.columns = ["day", "topic", "tickets"]
+    again = forecast_volume(long, 7, model="ets", level=80, id_col="topic", time_col="day", value_col="tickets",
+                            n_jobs=2)
+    assert isinstance(again, pd.DataFrame)
+    assert list(again.columns) == ["topic", "day", "mean", "lo-80", "hi-80", "model"]
+    np.testing.assert_allclose(again.loc[again["topic"] == "效率", "mean"], single.mean, rtol=1e-6)
     with pytest.raises(TypeError, match="id_col"):
-        forecast_volume(pd.DataFrame({"a": [1, 2]}), 7)
+        forecast_volumes(pd.DataFrame({"a": [1, 2]}), 7)
+    short = pd.concat([long, pd.DataFrame({"topic": ["新话题"] * 3, "day": long["day"].iloc[:3],
+                                           "tickets": [1, 2, 3]})])
+    with pytest.raises(ValueError, match="新话题"):
+        forecast_volumes(short, 7, id_col="topic", time_col="day", value_col="tickets")
+    with pytest.raises(TypeError, match="forecast_volume"):
+        forecast_volumes(wide["效率"], 7)  # type: ignore[arg-type]
 
 
 def test_weekly_and_monthly_frequencies() -> None:
     s = synthetic_daily(3 * 365).resample("W").sum().iloc[1:-1]
-    fc = forecast_volume(s, 8)
-    assert isinstance(fc, VolumeForecast) and "fourier(52.1786" in fc.model
+    fc = forecast_volume(s, 8, model="harmonic")
+    assert "fourier(52.1786" in fc.model
     assert (fc.mean.index.day_of_week == 6).all()
+    auto = forecast_volume(s, 8)
+    assert (auto.mean > 0).all() and auto.backtest is not None
+    hourly = pd.Series(np.tile(np.r_[np.full(8, 2), np.full(16, 9)], 120),
+                       index=pd.date_range("2024-01-01", periods=120 * 24, freq="h"))
+    fh = forecast_volume(hourly, 24, model="snaive")
+    assert len(fh.mean) == 24 and fh.mean.iloc[0] == pytest.approx(2) and fh.mean.iloc[-1] == pytest.approx(9)
     m = synthetic_daily(3 * 365).resample("MS").sum()
     fm = forecast_volume(m, 6, model="ets")
-    assert isinstance(fm, VolumeForecast) and fm.mean.index[0].day == 1 and "m=12" in fm.model
+    assert fm.mean.index[0].day == 1 and "m=12" in fm.model
 
 
-def test_chinese_holidays_when_asked() -> None:
+@pytest.mark.slow
+def test_holidays_of_any_market_and_events_are_learnt() -> None:
+    pytest.importorskip("holidays")
+    from feedback_nlp.insights.calendars import calendar_frame
+
+    s = synthetic_daily(2 * 365 + 60, seed=4, level=200).astype(float)
+    cal = calendar_frame(s.index, holidays="US")
+    s[cal["holiday"].to_numpy() == 1] *= 0.2  # the line is nearly closed on US public holidays
+    s[cal["after"].to_numpy() == 1] *= 1.6  # and catches up the day after
+    train = s[:"2022-11-20"]  # Thanksgiving 2022-11-24 ahead
+    plain = forecast_volume(train, 14, model="ets")
+    us = forecast_volume(train, 14, model="ets", holidays="US")
+    day, after = pd.Timestamp("2022-11-24"), pd.Timestamp("2022-11-25")
+    assert us.mean[day] < 0.5 * plain.mean[day]
+    assert us.mean[after] > 1.2 * plain.mean[after]
+    # user events with a window: a sale that doubles the day and the day before
+    s2 = synthetic_daily(400, seed=5, level=100).astype(float)
+    sales = pd.DataFrame({"name": "大促", "date": ["2021-06-18", "2021-11-11", "2022-01-20"], "lower_window": -1})
+    hit = calendar_frame(s2.index, events=sales).sum(axis=1).to_numpy() > 0
+    s2[hit] *= 2
+    ev = forecast_volume(s2[:"2022-01-12"], 14, model="ets", events=sales)
+    assert ev.mean[pd.Timestamp("2022-01-20")] > 1.5 * ev.mean[pd.Timestamp("2022-01-13")]
+    with pytest.warns(ForecastWarning, match="never happen in the history"):
+        forecast_volume(s2[:"2022-01-12"], 14, model="ets", events={"新品发布": ["2022-01-20"]})
+    with pytest.raises(ValueError, match="country code"):
+        forecast_volume(train, 7, holidays="XX")
+    with pytest.raises(ValueError, match="lower_window"):
+        forecast_volume(train, 7, events=pd.DataFrame({"date": ["2022-01-01"], "lower_window": [2]}))
+
+
+def test_chinese_calendar_counts_makeup_workdays_as_working_days() -> None:
     pytest.importorskip("chinese_calendar")
+    from feedback_nlp.insights.calendars import calendar_frame
+
+    cal = calendar_frame(pd.date_range("2024-09-28", "2024-10-13"), holidays="CN")
+    assert cal.loc["2024-09-29", "makeup_workday"] == 1 and cal.loc["2024-10-12", "makeup_workday"] == 1
+    assert cal.loc["2024-10-01":"2024-10-07", "holiday"].eq(1).all()
+    assert cal.loc["2024-09-30", "eve"] == 1 and cal.loc["2024-10-08", "after"] == 1
     s = synthetic_daily(120)
-    s.index = pd.date_range("2023-06-01", periods=120)  # Dragon Boat (端午) in history, National Day ahead
-    fc = forecast_volume(s, 14, holidays="CN")
-    assert isinstance(fc, VolumeForecast) and "2 holiday terms" in fc.model
-    fl = forecast_volume(s, 14, holidays=["2023-06-22", "2023-06-23", "2023-10-02"])
-    assert isinstance(fl, VolumeForecast) and "1 holiday term" in fl.model
-    with pytest.raises(ValueError, match="CN"):
-        forecast_volume(s, 14, holidays="US")
+    s.index = pd.date_range("2023-06-01", periods=120)
+    assert (forecast_volume(s, 14, holidays="CN", model="ets").mean >= 0).all()
+    assert (forecast_volume(s, 14, holidays=["2023-06-22", "2023-06-23", "2023-10-02"], model="theta").mean >= 0).all()
+    # a Monday holiday elsewhere: the eve is the Friday before the long weekend, "after" the Tuesday
+    pytest.importorskip("holidays")
+    us = calendar_frame(pd.date_range("2024-08-29", "2024-09-04"), holidays="US")  # Labor Day, Mon 2 Sep
+    assert us["eve"].idxmax() == pd.Timestamp("2024-08-30") and us["after"].idxmax() == pd.Timestamp("2024-09-03")
 
 
 def test_backtest_columns_and_seasonal_naive_baseline() -> None:
     s = synthetic_daily(150)
-    bt = backtest_volume(s, 14, folds=2)
+    bt = backtest_volume(s, 14, folds=2, model="theta")
     assert tuple(bt.columns) == BACKTEST_COLUMNS and len(bt) == 2
     assert bt["end"].iloc[-1] == s.index[-1]
     assert (bt["coverage"].between(0, 1)).all() and (bt["mase"] > 0).all()
@@ -188,7 +265,7 @@ def test_backtest_columns_and_seasonal_naive_baseline() -> None:
         backtest_volume(s.iloc[:30], 14, folds=3)
 
 
-def test_plot_returns_axes() -> None:
+def test_plot_legend_chinese_by_default_english_on_request() -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -196,16 +273,47 @@ def test_plot_returns_axes() -> None:
     from matplotlib.axes import Axes
 
     fc = forecast_volume(synthetic_daily(60), 7, model="snaive")
-    assert isinstance(fc, VolumeForecast)
-    assert isinstance(fc.plot(), Axes)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # no CJK font on this machine: a CJKFontWarning, the labels stay right
+        ax = fc.plot()
+    assert isinstance(ax, Axes)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["历史", "预测", "95% 预测区间"]
+    en = fc.plot(lang="en")
+    assert [t.get_text() for t in en.get_legend().get_texts()] == ["history", "forecast", "95% interval"]
+    with pytest.raises(ValueError, match="lang"):
+        fc.plot(lang="fr")
     plt.close("all")
+
+
+def test_candidate_models_fit_and_predict() -> None:
+    from feedback_nlp.insights.forecast_models import CANDIDATES, make_model
+
+    z = np.log1p(synthetic_daily(200, seed=6).to_numpy().astype(float))
+    for name in CANDIDATES:
+        model = make_model(name, 7, (7.0, 365.25))
+        pred = model.fit(z).predict(10)
+        assert pred.shape == (10,) and np.isfinite(pred).all() and model.describe()
+    with pytest.raises(ValueError, match="unknown forecast model"):
+        make_model("prophet", 7, (7.0,))
+
+
+def _real_series(shared_data: Path) -> dict[str, pd.Series]:
+    files = [*sorted((shared_data / "volume").glob("*.csv")), shared_data / "volume_philly311_dumping.csv"]
+    out = {p.stem: pd.read_csv(p, parse_dates=["date"]).set_index("date")["count"] for p in files if p.exists()}
+    if len(out) < 7:
+        pytest.skip("the seven development volume series are not all there")
+    return out
 
 
 @pytest.mark.slow
 def test_targets_on_real_series(shared_data: Path) -> None:
-    """The issue's targets on the shared Philadelphia series (horizon 28 days, 4 folds)."""
-    df = pd.read_csv(shared_data / "volume_philly311_dumping.csv", parse_dates=["date"])
-    s = df.set_index("date")["count"]
-    bt = backtest_volume(s, 28, folds=4)
-    assert bt["mae"].sum() <= 0.85 * bt["snaive_mae"].sum()
-    assert 0.85 <= bt["coverage"].mean() <= 0.995
+    """Issue 15 on the seven development series (4 x 28-day rolling origin, default arguments): the mean MAE /
+    seasonal-naive is at most 0.78 and each series' 95% coverage lies in [0.85, 0.995]; numbers per series are in
+    benchmarks/RESULTS.md."""
+    rel, cov = [], []
+    for s in _real_series(shared_data).values():
+        bt = backtest_volume(s, 28, folds=4)
+        rel.append(bt["mae"].sum() / bt["snaive_mae"].sum())
+        cov.append(bt["coverage"].mean())
+    assert float(np.mean(rel)) <= 0.78
+    assert all(0.85 <= c <= 0.995 for c in cov), cov
