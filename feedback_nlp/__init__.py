@@ -122,13 +122,18 @@ def classify_frame(
     progress: bool = False,
     errors: ErrorPolicy = "raise",
     tier_col: str | None = None,
+    *,
+    prefix: str = "",
 ) -> pd.DataFrame:
-    """A copy of ``df`` with sentiment (and topic) columns added, using the default model.
+    """A copy of ``df`` with sentiment (and topic) columns added, using the default model; an existing column of the
+    same name raises ValueError (``prefix="pred_"`` writes alongside), see
+    :meth:`~feedback_nlp.FeedbackClassifier.classify_frame`.
 
     >>> import pandas as pd
     >>> classify_frame(pd.DataFrame({"text": ["太差了"]}))["sentiment_label"].tolist()
     ['negative']
     """
     return default_classifier().classify_frame(
-        df, text_col=text_col, batch_size=batch_size, progress=progress, errors=errors, tier_col=tier_col
+        df, text_col=text_col, batch_size=batch_size, progress=progress, errors=errors, tier_col=tier_col,
+        prefix=prefix,
     )
