@@ -207,7 +207,8 @@ def trend_chart(
         ax2.set_ylabel(_word("negative_share", lang))
         h2, l2 = ax2.get_legend_handles_labels()
         handles, labels = handles + h2, labels + l2
-    ax.legend(handles, labels, loc="upper left", fontsize=8)
+    # above the plot, on the right: inside it the legend hides the line of a high negative share
+    ax.legend(handles, labels, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, fontsize=8, frameon=False)
     date_axis(ax, x)
     ax.figure.autofmt_xdate()
     return ax

@@ -79,11 +79,12 @@ class _Cutter:
         return self._seg.cut(sentence)
 
 
-def _distinct(texts: Iterable[str], k: int) -> tuple[str, ...]:
+def _distinct(texts: Iterable[str], k: int, grams: list[set[str]] | None = None) -> tuple[str, ...]:
     """Up to ``k`` texts, skipping near-duplicates of one already taken (character-bigram Jaccard >= 0.5 after
-    normalising and dropping punctuation: 您好，转账失败了 and 转账失败了！ are one example)."""
+    normalising and dropping punctuation: 您好，转账失败了 and 转账失败了！ are one example). ``grams``: the bigram
+    sets of examples taken before (another issue of the same topic), extended in place."""
     chosen: list[str] = []
-    grams: list[set[str]] = []
+    grams = [] if grams is None else grams
     for t in texts:
         key = _PUNCT.sub("", normalize(t))
         g = {key[i:i + 2] for i in range(len(key) - 1)} or {key}
@@ -177,7 +178,7 @@ def top_issues(
 ) -> pd.DataFrame:
     """TOP-``n`` issues per topic: the key terms of each topic's texts, with counts, share and example texts.
 
-    Issues are phrases where the texts make them so (转账失败, 系统卡顿, 刷脸支付 — found in the texts kept, see
+    Issues are phrases where the texts make them so (转账失败, 系统卡顿, 刷脸支付 — found in all of ``text_col``, see
     ``phrases`` in :func:`keywords`), counted on normalised text; examples skip near-duplicates of one another.
 
     ``topic_col``: a column of topic names per row — a tuple/list (``classify_frame``'s ``topics``) or one name per
@@ -189,7 +190,8 @@ def top_issues(
     ``n`` most frequent with at least ``min_count`` texts are kept. Columns :data:`TOP_ISSUE_COLUMNS`: ``topic``,
     ``topic_count`` (texts of the topic kept), ``topic_share`` (of all kept texts), ``rank``, ``issue`` (the term),
     ``count`` (texts mentioning it), ``share`` (of the topic's texts) and ``examples`` (a tuple of up to
-    ``n_examples`` texts, most negative first when ``sentiment_score`` exists, shortest first otherwise).
+    ``n_examples`` texts, most negative first when ``sentiment_score`` exists, shortest first otherwise; a text
+    close to one already quoted for the topic is skipped).
     Topics are ordered by ``topic_count``; ``top_topics`` keeps the largest ones.
 
     >>> import pandas as pd
@@ -235,7 +237,9 @@ def top_issues(
         order = order[: _positive_int(top_topics, "top_topics")]
     rows: list[dict[str, Any]] = []
     kept_texts = list(dict.fromkeys(t for topic in order for t, _ in per_topic[topic]))
-    phrase_list = _phrase_list(kept_texts, phrases) if kept_texts else []
+    # phrases are found in the whole text column: more contexts than the kept (negative) texts alone
+    corpus = [t for t in df[text_col].tolist() if isinstance(t, str) and t.strip()]
+    phrase_list = _phrase_list(corpus, phrases) if kept_texts else []
     norm = {t: normalize(t) for t in kept_texts}
     for topic in order:
         items = per_topic[topic]
@@ -248,8 +252,10 @@ def top_issues(
             if len(hits) >= min_count:
                 scored.append((len(hits), term, hits))
         scored.sort(key=lambda x: -x[0])  # stable: ties keep keyword order
+        shown: list[set[str]] = []  # examples already quoted for this topic
         for rank, (count, term, hits) in enumerate(scored[:n], start=1):
-            examples = _distinct((t for _, t in sorted(hits, key=lambda h: h[0])), n_examples) if n_examples else ()
+            ordered = (t for _, t in sorted(hits, key=lambda h: h[0]))
+            examples = _distinct(ordered, n_examples, shown) if n_examples else ()
             rows.append({"topic": topic, "topic_count": len(items), "topic_share": len(items) / total,
                          "rank": rank, "issue": term, "count": count, "share": count / len(items),
                          "examples": examples})
