@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from ._validation import ErrorPolicy
 from .classify.classifier import FeedbackClassifier
 from .classify.intent import Priority, PriorityRules, classify_kind, grade_priority, raise_for_tier
+from .classify.labels import display_name
 from .classify.registry import available_models, default_classifier, load
 from .classify.results import Classification, Sentiment, TopicHit
 from .classify.sentiment import SentimentModel
@@ -83,6 +84,8 @@ __all__ = [
     "underperformers",
     "heatmap",
     "report",
+    # issue 16: display names of labels (Chinese by default)
+    "display_name",
 ]
 
 
