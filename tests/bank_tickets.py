@@ -6,6 +6,7 @@ a creation time. ``grow`` names an issue that gets three times more frequent eac
 None for a corpus whose issue mix does not change).
 """
 from __future__ import annotations
+
 import numpy as np
 import pandas as pd
 
@@ -58,7 +59,7 @@ def make_bank_tickets(n: int = 2000, seed: int = 0, start: str = "2024-01-01", q
         r = rng.random()
         if r < 0.7:
             issue = str(rng.choice(names, p=w / w.sum()))
-            topic, sent, clauses = ISSUES[issue]
+            clauses = ISSUES[issue][2]
             text = str(rng.choice(_OPEN)) + str(rng.choice(clauses))
             if rng.random() < 0.3:  # a second issue in the same ticket
                 other = str(rng.choice(names, p=w / w.sum()))

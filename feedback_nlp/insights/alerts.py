@@ -127,7 +127,7 @@ def sentiment_alerts(
     def past(s: pd.Series, how: str) -> pd.Series:
         """``how`` ("mean", "std", "sum") of the baseline periods of each period."""
         if kind == "weekday":
-            groups = s.groupby(s.index.day_of_week, group_keys=False)
+            groups = s.groupby(pd.DatetimeIndex(s.index).day_of_week, group_keys=False)
             out: pd.Series = groups.apply(
                 lambda x: getattr(x.shift(1).rolling(weeks, min_periods=min_weeks), how)(
                     **({"ddof": 1} if how == "std" else {})))

@@ -162,9 +162,9 @@ def count_volume(
     data = pd.DataFrame({"_t": times.to_numpy(), **{g: df[g].to_numpy() for g in groups}})
     for g in groups:  # multi-label cells (topics): one count per label, as heatmap() does; no label, no count
         if data[g].map(lambda v: isinstance(v, (list, tuple, set, frozenset))).any():
-            from ._frames import _cell_list
-
-            data = data.assign(**{g: data[g].map(_cell_list)}).explode(g).dropna(subset=[g])
+            data = data.assign(**{g: data[g].map(
+                lambda v: list(v) if isinstance(v, (list, tuple, set, frozenset)) else [v])}).explode(g)
+            data = data.dropna(subset=[g])
     if not groups:
         counts = pd.Series(1, index=pd.DatetimeIndex(data["_t"])).resample(freq).sum()
         counts = _extend(counts, freq, start, end).astype("int64")

@@ -169,8 +169,9 @@ def date_axis(ax: Axes, index: Any) -> None:
     if not isinstance(index, pd.DatetimeIndex) or len(index) == 0:
         return
     span = (index.max() - index.min()).days
-    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=4, maxticks=10))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%m-%d" if span <= 120 else "%Y-%m"))
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=4, maxticks=10))  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_formatter(
+        mdates.DateFormatter("%m-%d" if span <= 120 else "%Y-%m"))  # type: ignore[no-untyped-call]
 
 
 def trend_chart(

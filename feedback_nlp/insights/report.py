@@ -68,7 +68,8 @@ _MSG: dict[str, tuple[str, str]] = {
     "no_topic": ("这些文本中未识别出话题。", "No topic detected in these texts."),
     "topic_volume": ("各话题反馈量", "Volume per topic"),
     "topic_negative": ("各话题负面占比", "Negative share per topic"),
-    "no_issue": ("没有反复出现的负面问题（或文本太少）。", "No negative feedback with a recurring issue (or too few texts)."),
+    "no_issue": ("没有反复出现的负面问题（或文本太少）。",
+                 "No negative feedback with a recurring issue (or too few texts)."),
     "issues_note": ("每个话题的负面反馈中被最多文本提到的问题，附最负面的原声。",
                     "Negative feedback per topic: the terms most texts mention, with the most negative examples."),
     "h_topic": ("话题", "topic"), "h_rank": ("排名", "rank"), "h_issue": ("问题", "issue"),
@@ -80,22 +81,26 @@ _MSG: dict[str, tuple[str, str]] = {
                  "No rule with a topic, support ≥ {support:g}, confidence ≥ {confidence:g} and lift ≥ 1.05."),
     "h_rule": ("规则", "rule"), "h_support": ("支持度", "support"), "h_confidence": ("置信度", "confidence"),
     "h_lift": ("提升度", "lift"),
-    "rules_note": ("A ⇒ B：置信度 = 含 A 的反馈中同时含 B 的比例；提升度 &gt; 1 表示比随机更常一起出现；条数 = 同时含 A 和 B 的反馈数。",
+    "rules_note": ("A ⇒ B：置信度 = 含 A 的反馈中同时含 B 的比例；提升度 &gt; 1 表示比随机更常一起出现；"
+                   "条数 = 同时含 A 和 B 的反馈数。",
                    "A ⇒ B: confidence = share of tickets with A that also have B; lift &gt; 1 = together more often "
                    "than chance; count = tickets with A and B."),
     "short_history": ("只有 {days} 天数据：预测至少需要 14 天（两个星期周期）。",
                       "Only {days} days of data: a forecast needs at least 14 (two weekly cycles)."),
     "no_forecast": ("无法预测：{error}", "No forecast: {error}"),
-    "forecast_title": ("未来 {horizon} 天反馈量预测（95% 区间）", "Volume forecast, next {horizon} days (95% interval)"),
+    "forecast_title": ("未来 {horizon} 天反馈量预测（95% 区间）",
+                       "Volume forecast, next {horizon} days (95% interval)"),
     "forecast_text": ("未来 {horizon} 天（{start} – {end}）：预计 <b>{total:,.0f}</b> 条反馈，95% 区间上限的单日峰值为 "
                       "{peak:,.0f} 条。模型：{model}。",
                       "Next {horizon} days ({start} – {end}): <b>{total:,.0f}</b> feedback expected, daily peak "
                       "{peak:,.0f} at the upper 95% bound. Model: {model}."),
     "forecast_simplified": ("历史数据较短，预测模型已自动简化。", "Short history: the forecast model was simplified."),
-    "model_harmonic": ("谐波回归（星期与年度季节性）加自回归误差", "harmonic regression (weekly and yearly seasons) + ARMA errors"),
+    "model_harmonic": ("谐波回归（星期与年度季节性）加自回归误差",
+                       "harmonic regression (weekly and yearly seasons) + ARMA errors"),
     "model_ets": ("指数平滑", "exponential smoothing"),
     "model_snaive": ("季节性朴素法（重复上周）", "seasonal naive (last week repeated)"),
-    "alerts_rule": ("规则：某天的负面占比比基线高出 3 个二项标准误（且至少 5 个百分点、当天 ≥ 20 条），或反馈量比基线均值高出 "
+    "alerts_rule": ("规则：某天的负面占比比基线高出 3 个二项标准误（且至少 5 个百分点、当天 ≥ 20 条），"
+                    "或反馈量比基线均值高出 "
                     "3 个标准差（标准差至少取 √均值），即预警。基线：{baseline}。",
                     "Rule: a day alerts when its negative share is more than 3 binomial standard errors (and 5 points) "
                     "above the baseline, with ≥ 20 texts, or its volume is more than 3 SD above the baseline mean "
@@ -198,7 +203,7 @@ def _classifier(model: Any) -> FeedbackClassifier:
     if isinstance(model, FeedbackClassifier):
         return model
     if isinstance(model, (str, os.PathLike)):
-        return load(model)
+        return load(model if isinstance(model, str) else Path(os.fspath(model)))
     raise TypeError(f"model must be a FeedbackClassifier, a model directory or a shipped model name; got "
                     f"{type(model).__name__}")
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import itertools
-import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -295,7 +294,8 @@ def emerging_terms(
     the term, the exact conditional test for two Poisson rates (one-sided binomial test that the share falling in
     the later period exceeds that period's share of all texts, scipy ``binomtest``) gives ``p_value``; the p-values
     of every term seen ``min_count`` times are corrected for multiple testing (Benjamini–Hochberg,
-    ``p_adjusted``) and only ``p_adjusted < alpha`` is kept (``alpha=None`` keeps every candidate). So more volume alone, or noise
+    ``p_adjusted``) and only ``p_adjusted < alpha`` is kept (``alpha=None`` keeps every candidate). So more volume
+    alone, or noise
     such as 找个 going from 2 to 6, is not "emerging".
 
     ``share`` / ``previous_share`` are the counts over the texts of each period. ``period``: a pandas period alias

@@ -35,7 +35,8 @@ PHRASE_COLUMNS: tuple[str, ...] = ("phrase", "words", "count", "pmi", "left_entr
 _CLAUSE = re.compile(r"[^\u4e00-\u9fffa-z0-9]+")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 # One-character function words that never start or end a phrase (我家人, 过程中, 征信上).
-_EDGE = frozenset("的了着过我你他她它们这那该每请现将把被让给在和与及或对从向于很太都也还就又再才只但而其之中上下里时后前个次些所是有")
+_EDGE = frozenset("的了着过我你他她它们这那该每请现将把被让给在和与及或对从向于"
+                  "很太都也还就又再才只但而其之中上下里时后前个次些所是有")
 _NUMERAL = re.compile(r"^[0-9一二三四五六七八九十两几百千万半第]")
 
 

@@ -46,7 +46,7 @@ def test_cli_refuses_and_prefix(tmp_path: Path, capsys: pytest.CaptureFixture[st
     _frame()[["text", "kind"]].to_csv(src, index=False)
     assert main(["classify", "--input", str(src), "--output", str(tmp_path / "out.csv"), "--no-progress"]) == 2
     err = capsys.readouterr().err
-    assert "'kind'" in err and "--prefix" in err or "prefix=" in err
+    assert ("'kind'" in err and "--prefix" in err) or "prefix=" in err
     assert not (tmp_path / "out.csv").exists()
     assert main(["classify", "--input", str(src), "--output", str(tmp_path / "out.csv"), "--no-progress",
                  "--prefix", "pred_"]) == 0

@@ -100,7 +100,7 @@ def test_mine_chains_says_what_it_takes(tmp_path: Path, capsys: pytest.CaptureFi
     """Issue 16: `--chains 3` used to fail with "unknown output type ''"."""
     f = tmp_path / "t.csv"
     f.write_text("tags\n系统卡顿;转账失败;投诉\n系统卡顿;转账失败;投诉\n系统卡顿;转账失败\n其他\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="--chains takes the file.*--chain-rules"):
+    with pytest.raises(ValueError, match=r"--chains takes the file.*--chain-rules"):
         run(["mine", "-i", str(f), "--tag-cols", "tags", "--min-support", "0.5", "--chains", "3"])
     out = tmp_path / "chains.csv"
     assert run(["mine", "-i", str(f), "--tag-cols", "tags", "--min-support", "0.5", "--min-confidence", "0.6",

@@ -10,9 +10,9 @@ import pytest
 
 matplotlib.use("Agg")
 
-import feedback_nlp as fn  # noqa: E402
-from feedback_nlp.insights import plotting  # noqa: E402
-from feedback_nlp.insights.cooccurrence import mine_cooccurrence, rule_chains, transactions_from_frame  # noqa: E402
+import feedback_nlp as fn
+from feedback_nlp.insights import plotting
+from feedback_nlp.insights.cooccurrence import mine_cooccurrence, rule_chains, transactions_from_frame
 
 
 def _rules(lang: str = "zh") -> pd.DataFrame:
@@ -60,7 +60,7 @@ def test_one_font_warning_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_share_axes_never_pass_100_percent() -> None:
     idx = pd.date_range("2024-05-01", periods=4)
     ax = plotting.trend_chart(pd.Series([10, 12, 30, 5], index=idx), pd.Series([0.5, 0.9, 1.0, 1.0], index=idx))
-    twin = [a for a in ax.figure.axes if a is not ax][0]
+    twin = next(a for a in ax.figure.axes if a is not ax)
     assert twin.get_ylim()[1] <= 1.0 + 1e-9
     bars = plotting.bar_chart(pd.Series({"效率": 1.0, "服务态度": 0.4}), percent=True)
     assert bars.get_xlim()[1] <= 1.0 + 1e-9
