@@ -190,7 +190,7 @@ def top_issues(
     ``topic_count`` (texts of the topic kept), ``topic_share`` (of all kept texts), ``rank``, ``issue`` (the term),
     ``count`` (texts mentioning it), ``share`` (of the topic's texts) and ``examples`` (a tuple of up to
     ``n_examples`` texts, most negative first when ``sentiment_score`` exists, shortest first otherwise; a text
-    close to one already quoted for the topic is skipped).
+    close to one already quoted for the topic is skipped while others remain).
     Topics are ordered by ``topic_count``; ``top_topics`` keeps the largest ones.
 
     >>> import pandas as pd
@@ -253,8 +253,10 @@ def top_issues(
         scored.sort(key=lambda x: -x[0])  # stable: ties keep keyword order
         shown: list[set[str]] = []  # examples already quoted for this topic
         for rank, (count, term, hits) in enumerate(scored[:n], start=1):
-            ordered = (t for _, t in sorted(hits, key=lambda h: h[0]))
+            ordered = [t for _, t in sorted(hits, key=lambda h: h[0])]
             examples = _distinct(ordered, n_examples, shown) if n_examples else ()
+            if n_examples and not examples:  # every text of this issue was quoted already: quote again
+                examples = _distinct(ordered, n_examples)
             rows.append({"topic": topic, "topic_count": len(items), "topic_share": len(items) / total,
                          "rank": rank, "issue": term, "count": count, "share": count / len(items),
                          "examples": examples})
