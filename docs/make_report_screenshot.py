@@ -50,7 +50,7 @@ def demo_frame() -> pd.DataFrame:
 def shoot(chromium: str, html_path: Path, png: Path, profile: str) -> None:
     subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                     "--disable-component-update", "--no-first-run", f"--user-data-dir={profile}",
-                    "--hide-scrollbars", f"--screenshot={png}", "--window-size=1280,2750", html_path.as_uri()],
+                    "--hide-scrollbars", f"--screenshot={png}", "--window-size=1280,2950", html_path.as_uri()],
                    check=True, capture_output=True, timeout=120)
     print(f"wrote {png} ({png.stat().st_size / 1e3:.0f} kB)")
 

@@ -200,17 +200,29 @@ class PhraseSegmenter:
         return _PosCutter(self)
 
 
+def _pos_tokenizer() -> Any:
+    """jieba's POS tokenizer over the private tokenizer, built once (it reads the whole dictionary file)."""
+    tok = jieba_tokenizer()
+    pos = _state.get("pos")
+    if pos is None or pos[0] is not tok:
+        with _lock:
+            pos = _state.get("pos")
+            if pos is None or pos[0] is not tok:
+                import jieba.posseg
+
+                pos = (tok, jieba.posseg.POSTokenizer(tok))
+                _state["pos"] = pos
+    return pos[1]
+
+
 class _PosCutter:
     def __init__(self, seg: PhraseSegmenter) -> None:
-        import jieba.posseg
-
         self._seg = seg
-        self._pos = jieba.posseg.POSTokenizer(jieba_tokenizer())
 
     def cut(self, sentence: str, *args: Any, **kwargs: Any) -> Iterator[Any]:
         import jieba.posseg
 
-        pairs = list(self._pos.cut(normalize(sentence)))
+        pairs = list(_pos_tokenizer().cut(normalize(sentence)))
         for a, b in self._seg._merge([p.word for p in pairs]):
             yield pairs[a] if b - a == 1 else jieba.posseg.pair("".join(p.word for p in pairs[a:b]), "n")
 
