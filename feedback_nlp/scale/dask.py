@@ -118,9 +118,10 @@ def score_partition(
                        if str(out[prefix + col].dtype) != dtype})
 
 
-def for_arrow(frame: pd.DataFrame) -> pd.DataFrame:
+def for_arrow(frame: pd.DataFrame, prefix: str = "") -> pd.DataFrame:
     """Scored ``frame`` in Arrow/Spark-friendly types: ``topics`` as lists, ``respond_within`` as float seconds in
-    ``respond_within_s`` (dict columns map to Arrow/Spark maps as they are). See :data:`SPARK_DDL`.
+    ``respond_within_s`` (dict columns map to Arrow/Spark maps as they are); ``prefix``: the one given to
+    :func:`score_partition`. See :data:`SPARK_DDL`.
 
     >>> import pandas as pd
     >>> out = for_arrow(score_partition(pd.DataFrame({"text": ["快递三天才到，客服态度还很差"]})))
@@ -128,8 +129,8 @@ def for_arrow(frame: pd.DataFrame) -> pd.DataFrame:
     (['efficiency', 'service_attitude'], [86400.0])
     """
     out = frame.copy()
-    out["topics"] = [list(t) for t in out["topics"]]
-    out["respond_within_s"] = out.pop("respond_within").dt.total_seconds()
+    out[prefix + "topics"] = [list(t) for t in out[prefix + "topics"]]
+    out[prefix + "respond_within_s"] = out.pop(prefix + "respond_within").dt.total_seconds()
     return out
 
 

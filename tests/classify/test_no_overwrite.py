@@ -64,3 +64,5 @@ def test_dask_refuses_and_prefix() -> None:
     out = fnd.classify_dataframe(ddf, prefix="pred_").compute()
     assert out["kind"].tolist() == ["工单A", "工单B"] and "pred_kind" in out.columns
     json.dumps(out["pred_kind"].tolist())
+    arrow = fnd.for_arrow(out, prefix="pred_")
+    assert isinstance(arrow["pred_topics"].iloc[0], list) and "pred_respond_within_s" in arrow.columns
