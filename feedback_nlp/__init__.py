@@ -32,10 +32,12 @@ from .classify.topics import TopicModel
 from .insights import plotting
 from .insights.alerts import sentiment_alerts
 from .insights.cooccurrence import mine_cooccurrence, plot_rules, rule_chains, transactions_from_frame
+from .insights.customers import rfm
 from .insights.forecast import ForecastWarning, VolumeForecast, backtest_volume, count_volume, forecast_volume
 from .insights.heatmap import heatmap
 from .insights.report import report
 from .insights.scores import csat, nps, underperformers
+from .insights.spread import Spread, spread
 from .insights.terms import emerging_terms, keywords, term_clusters, top_issues
 from .text.normalize import normalize
 
@@ -84,6 +86,9 @@ __all__ = [
     "underperformers",
     "heatmap",
     "report",
+    "rfm",
+    "spread",
+    "Spread",
     # issue 16: display names of labels (Chinese by default)
     "display_name",
 ]
@@ -131,6 +136,8 @@ def classify_frame(
     """A copy of ``df`` with sentiment (and topic) columns added, using the default model; an existing column of the
     same name raises ValueError (``prefix="pred_"`` writes alongside), see
     :meth:`~feedback_nlp.FeedbackClassifier.classify_frame`.
+
+    ``tier_col``: customer tiers that raise priority ("vip", "svip", or the segments of :func:`rfm`).
 
     >>> import pandas as pd
     >>> classify_frame(pd.DataFrame({"text": ["太差了"]}))["sentiment_label"].tolist()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import math
 import numbers
+import sys
 from collections.abc import Iterable
 from typing import Any, Literal
 
-__all__ = ["ErrorPolicy", "check_text", "check_texts"]
+__all__ = ["ErrorPolicy", "MissingPolicy", "check_str_list", "check_text", "check_texts"]
 
 ErrorPolicy = Literal["raise", "neutral"]
+#: What :func:`check_str_list` does with a missing row (None, NaN, pandas.NA).
+MissingPolicy = Literal["raise", "drop"]
 
 
 def check_text(text: Any) -> str:
@@ -59,3 +62,41 @@ def check_texts(texts: Any, errors: ErrorPolicy = "raise") -> tuple[list[str], l
         else:
             raise TypeError(f"row {i} is {type(v).__name__}, not str")
     return out, missing
+
+
+def check_str_list(texts: Any, func: str | None, arg: str = "texts", missing: MissingPolicy = "raise") -> list[str]:
+    """The strict check of a batch of texts: a list / tuple / array / Series (any iterable) of ``str``.
+
+    Returns the texts as a list. A single ``str`` / ``bytes``, a DataFrame, a non-iterable or a non-str row raise
+    a TypeError naming the function ``func`` (``None``: none), the argument ``arg`` and the row. Missing rows
+    (None, NaN, pandas.NA) raise the same TypeError, or are left out with ``missing="drop"``.
+
+    >>> check_str_list(("服务很好", "太慢了"), "fit")
+    ['服务很好', '太慢了']
+    >>> check_str_list("服务很好", "fit")
+    Traceback (most recent call last):
+    ...
+    TypeError: fit(): texts must be a list of str, not a single str; wrap one text in a list: [text]
+    """
+    where = f"{func}(): " if func else ""
+    if isinstance(texts, (str, bytes, bytearray)):
+        raise TypeError(f"{where}{arg} must be a list of str, not a single {type(texts).__name__}; wrap one text "
+                        "in a list: [text]")
+    pd = sys.modules.get("pandas")  # not imported: then texts cannot be a pandas DataFrame
+    if pd is not None and isinstance(texts, pd.DataFrame):
+        raise TypeError(f"{where}{arg} must be a list/Series of str; pass one column, e.g. df['text']")
+    if not isinstance(texts, Iterable):
+        raise TypeError(f"{where}{arg} must be a list/tuple/array/Series of str, got {type(texts).__name__}")
+    items = texts.tolist() if hasattr(texts, "tolist") else list(texts)
+    out: list[str] = []
+    for i, v in enumerate(items):
+        if isinstance(v, str):
+            out.append(v)
+        elif _is_missing(v):
+            if missing == "raise":
+                raise TypeError(f"{where}{arg}[{i}] (row {i}) is missing ({v!r}), not str; drop or fill it")
+        elif isinstance(v, (bytes, bytearray)):
+            raise TypeError(f"{where}{arg}[{i}] (row {i}) is bytes: decode the texts first (e.g. .decode('utf-8'))")
+        else:
+            raise TypeError(f"{where}{arg}[{i}] (row {i}) is {type(v).__name__}, not str")
+    return out

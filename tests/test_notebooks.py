@@ -82,7 +82,8 @@ def test_committed_notebooks_hold_the_cells_of_build_py() -> None:
 @pytest.mark.slow
 def test_notebooks_exist() -> None:
     names = [p.stem for p in NOTEBOOKS]
-    assert names == ["01_quickstart", "02_root_causes", "03_forecasting", "04_retraining"], names
+    assert names == ["01_quickstart", "02_root_causes", "03_forecasting", "04_retraining",
+                     "05_customers_and_spread"], names
 
 
 @pytest.mark.slow

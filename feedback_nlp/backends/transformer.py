@@ -55,12 +55,14 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
+from .._validation import check_str_list
 from ..classify.components import NotFittedError
 from ..classify.results import SENTIMENT_LABELS, Sentiment
 from ..classify.sentiment import SentimentModel, binary_labels, prepare, three_way
@@ -70,6 +72,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "CONFIG_NAME",
+    "FineTuneConfig",
     "TransformerSentiment",
     "check_model_files",
     "is_transformer_dir",
@@ -175,6 +178,45 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return out
 
 
+@dataclass(frozen=True)
+class FineTuneConfig:
+    """How a transformer component is fine-tuned: the training-loop arguments of
+    :meth:`TransformerSentiment.fit` and
+    :meth:`TransformerTopics.fit <feedback_nlp.backends.transformer_topics.TransformerTopics.fit>` (which document
+    each one), as one value for :func:`_fine_tune`.
+
+    The fields up to ``max_seconds`` are recorded in a model's ``training_`` (:meth:`record`).
+
+    >>> FineTuneConfig(epochs=2, lr=1e-4).record()["lr"]
+    0.0001
+    """
+
+    epochs: float = 3
+    max_steps: int | None = None
+    batch_size: int = 32
+    lr: float = 5e-5
+    seed: int = 0
+    val_fraction: float = 0.1
+    early_stopping_patience: int | None = 2
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.06
+    group_by_length: bool = True
+    max_seconds: float | None = None
+    eval_steps: int | None = None
+    progress: bool = False
+
+    def check(self) -> None:
+        """Raise a ValueError that says what to change when a setting is out of range."""
+        if self.batch_size < 1 or self.lr <= 0 or self.epochs <= 0:
+            raise ValueError("batch_size, lr and epochs must be positive")
+        if not 0 <= self.val_fraction < 1:
+            raise ValueError("val_fraction must be in [0, 1)")
+
+    def record(self) -> dict[str, Any]:
+        """The settings a model records in ``training_`` (and its model card), in field order."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("eval_steps", "progress")}
+
+
 class _TransformerBase:
     """Plumbing shared by the transformer components (:class:`TransformerSentiment`,
     :class:`~feedback_nlp.backends.transformer_topics.TransformerTopics`): parameters, the tokenizer lock, device and
@@ -203,17 +245,23 @@ class _TransformerBase:
         self._lock = threading.Lock()
 
     @staticmethod
-    def _check_fit_args(n_texts: int, n_labels: int, batch_size: int, lr: float, epochs: float,
-                        val_fraction: float) -> None:
+    def _check_fit_args(n_texts: int, n_labels: int, config: FineTuneConfig) -> None:
         """The argument checks every ``fit`` shares (with a message that says what to change)."""
         if n_texts != n_labels:
             raise ValueError(f"{n_texts} texts but {n_labels} labels")
         if not n_texts:
             raise ValueError("no training texts")
-        if batch_size < 1 or lr <= 0 or epochs <= 0:
-            raise ValueError("batch_size, lr and epochs must be positive")
-        if not 0 <= val_fraction < 1:
-            raise ValueError("val_fraction must be in [0, 1)")
+        config.check()
+
+    def _seed_and_tokenizer(self, base: str | Path, seed: int) -> tuple[str, bool]:
+        """First step of every fine-tuning: resolve ``base``, seed torch and numpy, load the tokenizer. Returns
+        ``(name_or_path, local_files_only)`` for loading the weights."""
+        torch = _import_torch()
+        name, local = resolve_base(base)
+        torch.manual_seed(seed)
+        np.random.seed(seed)
+        self._load_tokenizer(name, local or _offline())
+        return name, local or _offline()
 
     def _check_common_params(self) -> None:
         if not isinstance(self.max_length, int) or self.max_length < 8:
@@ -448,18 +496,37 @@ class TransformerSentiment(_TransformerBase):
         temperature. ``max_steps`` caps optimiser steps (``epochs`` may then be left large), ``max_seconds``
         the wall time of the loop. ``group_by_length`` batches texts of similar length together (shuffled in
         chunks of 50 batches, then the batches shuffled), which cuts padding several-fold on review data.
+        The loop arguments travel together as a :class:`FineTuneConfig`.
         """
+        config = FineTuneConfig(
+            epochs=epochs, max_steps=max_steps, batch_size=batch_size, lr=lr, seed=seed, val_fraction=val_fraction,
+            early_stopping_patience=early_stopping_patience, weight_decay=weight_decay, warmup_ratio=warmup_ratio,
+            group_by_length=group_by_length, max_seconds=max_seconds, eval_steps=eval_steps, progress=progress)
         self._check_params()
-        torch = self._setup_torch()
-        tf = _import_transformers()
-        texts = list(texts)
+        self._setup_torch()
+        texts = check_str_list(texts, "TransformerSentiment.fit")
         y_all = binary_labels(labels)
-        self._check_fit_args(len(texts), len(y_all), batch_size, lr, epochs, val_fraction)
+        self._check_fit_args(len(texts), len(y_all), config)
+        data = self._training_data(texts, y_all)
+        device = self._start_model(base, data.labels, config.seed)
+        tr_idx, va_idx = _class_split(data.y, data.counts, len(data.labels), config.val_fraction, config.seed)
+        objective = _SentimentObjective(self, data.docs, data.y, tr_idx, va_idx, device)
+        loop = _fine_tune(self.model_, self._encode(data.docs), self._pad, tr_idx, objective.batch_loss,
+                          objective.evaluate if len(va_idx) else None, device=device, config=config)
+        self.metrics_ = self._calibrate(data, tr_idx, va_idx, loop)
+        self.training_ = {"base": str(base), **config.record(),
+                          "class_counts": dict(zip(data.labels, data.counts.tolist())),
+                          "neutral_rows_dropped": 0 if data.three_class else data.n_neutral, "device": device}
+        return self
+
+    def _training_data(self, texts: list[str], y_all: np.ndarray) -> _SentimentData:
+        """Prepared texts and class indexes; the head is 3-class with at least ``min_neutral`` neutral rows,
+        else binary (neutral rows left out, with a warning when there are some)."""
         n_neutral = int((y_all < 0).sum())
         three = n_neutral >= self.min_neutral
         if 0 < n_neutral < self.min_neutral:
             warnings.warn(f"{n_neutral} neutral rows (< min_neutral={self.min_neutral}) are left out: a binary head "
-                          "is trained and neutral comes from the band", UserWarning, stacklevel=2)
+                          "is trained and neutral comes from the band", UserWarning, stacklevel=3)
         keep = np.ones(len(y_all), dtype=bool) if three else y_all >= 0
         docs = [d for d, k in zip(prepare(texts), keep) if k]
         # class index: binary 0 neg, 1 pos; 3-class 0 neg, 1 neu, 2 pos (binary_labels gives -1 for neutral)
@@ -468,73 +535,37 @@ class TransformerSentiment(_TransformerBase):
         counts = np.bincount(y, minlength=len(labels_))
         if (counts[[0, -1]] == 0).any():
             raise ValueError("training data needs both positive and negative examples")
+        return _SentimentData(docs, y, labels_, counts, n_neutral, three)
 
-        name, local = resolve_base(base)
-        torch.manual_seed(seed)
-        np.random.seed(seed)
-        self._load_tokenizer(name, local or _offline())
+    def _start_model(self, base: str | Path, labels_: tuple[str, ...], seed: int) -> str:
+        """Seed, load the tokenizer and ``base`` with a fresh classification head for ``labels_``; returns the
+        device the model is on."""
+        name, local = self._seed_and_tokenizer(base, seed)
+        tf = _import_transformers()
         self.labels_ = labels_
         self.temperature_ = 1.0
         self.model_ = tf.AutoModelForSequenceClassification.from_pretrained(
             name, num_labels=len(labels_), id2label=dict(enumerate(labels_)),
-            label2id={k: i for i, k in enumerate(labels_)}, ignore_mismatched_sizes=True,
-            local_files_only=local or _offline(),
+            label2id={k: i for i, k in enumerate(labels_)}, ignore_mismatched_sizes=True, local_files_only=local,
         )
         self.model_.config.problem_type = "single_label_classification"
         device = self._device()
         self.model_.to(device)
+        return device
 
-        # Validation split, stratified by class.
-        idx_all = np.arange(len(docs))
-        if val_fraction > 0 and counts[counts > 0].min() >= 2 and len(docs) * val_fraction >= len(labels_):
-            from sklearn.model_selection import train_test_split
-
-            tr_idx, va_idx = train_test_split(idx_all, test_size=val_fraction, random_state=seed, stratify=y)
-        else:
-            tr_idx, va_idx = idx_all, idx_all[:0]
-        seqs = self._encode(docs)
-        weights = None
-        if self.class_weight == "balanced":
-            c = np.bincount(y[tr_idx], minlength=len(labels_)).astype(np.float64)
-            w = np.where(c > 0, len(tr_idx) / (len(labels_) * np.maximum(c, 1)), 0.0)
-            weights = torch.tensor(w, dtype=torch.float32, device=device)
-        loss_fn = torch.nn.CrossEntropyLoss(weight=weights)
-
-        def batch_loss(ids: Any, mask: Any, rows: list[int]) -> Any:
-            logits = self.model_(input_ids=ids, attention_mask=mask).logits
-            return loss_fn(logits, torch.tensor(y[rows], device=device))
-
-        def evaluate() -> dict[str, float]:
-            z = self._raw_logits([docs[i] for i in va_idx])
-            yv = y[va_idx]
-            zt = torch.tensor(z, dtype=torch.float32)
-            loss = float(torch.nn.functional.cross_entropy(zt, torch.tensor(yv), weight=None if weights is None
-                                                           else weights.cpu()))
-            return {"val_loss": loss, "val_accuracy": float((z.argmax(axis=1) == yv).mean())}
-
-        loop = _fine_tune(
-            self.model_, seqs, self._pad, tr_idx, batch_loss, evaluate if len(va_idx) else None, device=device,
-            epochs=epochs, max_steps=max_steps, batch_size=batch_size, lr=lr, seed=seed, weight_decay=weight_decay,
-            warmup_ratio=warmup_ratio, group_by_length=group_by_length,
-            early_stopping_patience=early_stopping_patience, eval_steps=eval_steps, max_seconds=max_seconds,
-            progress=progress)
+    def _calibrate(self, data: _SentimentData, tr_idx: np.ndarray, va_idx: np.ndarray,
+                   loop: dict[str, Any]) -> dict[str, Any]:
+        """``metrics_`` of a finished loop; with a validation split also fits ``temperature_`` on it."""
         history = loop["history"]
         metrics: dict[str, Any] = {"steps": loop["steps"], "epochs_run": loop["epochs_run"],
                                    "train_seconds": loop["train_seconds"], "n_train": len(tr_idx),
                                    "n_val": len(va_idx), "early_stopped": loop["early_stopped"], "history": history}
         if len(va_idx):
-            z = self._raw_logits([docs[i] for i in va_idx])
-            self.temperature_ = _fit_temperature(z, y[va_idx])
-            metrics.update(val_accuracy=float((z.argmax(axis=1) == y[va_idx]).mean()),
+            z = self._raw_logits([data.docs[i] for i in va_idx])
+            self.temperature_ = _fit_temperature(z, data.y[va_idx])
+            metrics.update(val_accuracy=float((z.argmax(axis=1) == data.y[va_idx]).mean()),
                            val_loss=float(min(h["val_loss"] for h in history)), temperature=self.temperature_)
-        self.metrics_ = metrics
-        self.training_ = {"base": str(base), "epochs": epochs, "max_steps": max_steps, "batch_size": batch_size,
-                          "lr": lr, "seed": seed, "val_fraction": val_fraction,
-                          "early_stopping_patience": early_stopping_patience, "weight_decay": weight_decay,
-                          "warmup_ratio": warmup_ratio, "group_by_length": group_by_length,
-                          "max_seconds": max_seconds, "class_counts": dict(zip(labels_, counts.tolist())),
-                          "neutral_rows_dropped": 0 if three else n_neutral, "device": device}
-        return self
+        return metrics
 
     # ---------------------------------------------------------------- persistence
     def get_config(self) -> dict[str, Any]:
@@ -595,6 +626,60 @@ class TransformerSentiment(_TransformerBase):
         return f"TransformerSentiment(labels={labels!r}, max_length={self.max_length})"
 
 
+@dataclass(frozen=True)
+class _SentimentData:
+    """Training rows of a :class:`TransformerSentiment` (neutral rows already left out for a binary head)."""
+
+    docs: list[str]
+    y: np.ndarray  # class index per row: binary 0 neg, 1 pos; 3-class 0 neg, 1 neu, 2 pos
+    labels: tuple[str, ...]
+    counts: np.ndarray  # rows per class
+    n_neutral: int  # neutral rows in the input
+    three_class: bool
+
+
+def _class_split(y: np.ndarray, counts: np.ndarray, n_classes: int, val_fraction: float,
+                 seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Train / validation row indexes, stratified by class; no validation rows when the data is too small."""
+    idx_all = np.arange(len(y))
+    if val_fraction > 0 and counts[counts > 0].min() >= 2 and len(y) * val_fraction >= n_classes:
+        from sklearn.model_selection import train_test_split
+
+        tr_idx, va_idx = train_test_split(idx_all, test_size=val_fraction, random_state=seed, stratify=y)
+        return tr_idx, va_idx
+    return idx_all, idx_all[:0]
+
+
+class _SentimentObjective:
+    """The batch loss (class-weighted cross-entropy) and the validation scores of a :class:`TransformerSentiment`
+    being fine-tuned, for :func:`_fine_tune`."""
+
+    def __init__(self, model: TransformerSentiment, docs: list[str], y: np.ndarray, train_rows: np.ndarray,
+                 val_rows: np.ndarray, device: str) -> None:
+        torch = _import_torch()
+        self.model, self.docs, self.y, self.val_rows, self.device = model, docs, y, val_rows, device
+        self.weights = None
+        if model.class_weight == "balanced":  # "balanced" weights of the training rows
+            c = np.bincount(y[train_rows], minlength=len(model.labels_)).astype(np.float64)
+            w = np.where(c > 0, len(train_rows) / (len(model.labels_) * np.maximum(c, 1)), 0.0)
+            self.weights = torch.tensor(w, dtype=torch.float32, device=device)
+        self.loss_fn = torch.nn.CrossEntropyLoss(weight=self.weights)
+
+    def batch_loss(self, ids: Any, mask: Any, rows: list[int]) -> Any:
+        torch = _import_torch()
+        logits = self.model.model_(input_ids=ids, attention_mask=mask).logits
+        return self.loss_fn(logits, torch.tensor(self.y[rows], device=self.device))
+
+    def evaluate(self) -> dict[str, float]:
+        torch = _import_torch()
+        z = self.model._raw_logits([self.docs[i] for i in self.val_rows])
+        yv = self.y[self.val_rows]
+        zt = torch.tensor(z, dtype=torch.float32)
+        loss = float(torch.nn.functional.cross_entropy(zt, torch.tensor(yv), weight=None if self.weights is None
+                                                       else self.weights.cpu()))
+        return {"val_loss": loss, "val_accuracy": float((z.argmax(axis=1) == yv).mean())}
+
+
 def _fine_tune(
     module: Any,
     seqs: Sequence[Sequence[int]],
@@ -604,55 +689,39 @@ def _fine_tune(
     evaluate: Callable[[], dict[str, float]] | None,
     *,
     device: str,
-    epochs: float,
-    max_steps: int | None,
-    batch_size: int,
-    lr: float,
-    seed: int,
-    weight_decay: float,
-    warmup_ratio: float,
-    group_by_length: bool,
-    early_stopping_patience: int | None,
-    eval_steps: int | None,
-    max_seconds: float | None,
-    progress: bool,
+    config: FineTuneConfig,
     desc: str = "fine-tune",
 ) -> dict[str, Any]:
     """The training loop of every transformer component; leaves ``module`` in eval mode with the best weights.
 
     AdamW (no weight decay on biases and LayerNorm), linear warm-up then decay, gradient norm clipped at 1,
-    length-grouped shuffled batches (:func:`_batches`). ``batch_loss(ids, mask, rows)`` gives the loss of one
-    padded batch (tensors on ``device``); ``evaluate()`` (``None``: no validation split) returns a dict with
-    ``val_loss`` and is called with ``module`` in eval mode after each epoch (or every ``eval_steps`` steps, and
-    at the end); training stops after ``early_stopping_patience`` evaluations without a lower ``val_loss`` and the
-    weights of the best evaluation are restored. Returns ``steps``, ``epochs_run``, ``train_seconds``,
-    ``early_stopped`` and ``history`` (one dict per evaluation).
+    length-grouped shuffled batches (:func:`_batches`), all set by ``config``. ``batch_loss(ids, mask, rows)``
+    gives the loss of one padded batch (tensors on ``device``); ``evaluate()`` (``None``: no validation split)
+    returns a dict with ``val_loss`` and is called with ``module`` in eval mode after each epoch (or every
+    ``eval_steps`` steps, and at the end); training stops after ``early_stopping_patience`` evaluations without a
+    lower ``val_loss`` and the weights of the best evaluation are restored. Returns ``steps``, ``epochs_run``,
+    ``train_seconds``, ``early_stopped`` and ``history`` (one dict per evaluation).
     """
     torch = _import_torch()
-    tf = _import_transformers()
-    steps_per_epoch = math.ceil(len(train_rows) / batch_size)
-    total = math.ceil(steps_per_epoch * epochs)
-    if max_steps is not None:
-        total = min(total, int(max_steps))
-    named = list(module.named_parameters())
-    decay = [p for n, p in named if not any(k in n for k in ("bias", "LayerNorm"))]
-    no_decay = [p for n, p in named if any(k in n for k in ("bias", "LayerNorm"))]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": weight_decay},
-                             {"params": no_decay, "weight_decay": 0.0}], lr=lr)
-    sched = tf.get_linear_schedule_with_warmup(opt, int(warmup_ratio * total), total)
-    rng = np.random.default_rng(seed)
+    steps_per_epoch = math.ceil(len(train_rows) / config.batch_size)
+    total = math.ceil(steps_per_epoch * config.epochs)
+    if config.max_steps is not None:
+        total = min(total, int(config.max_steps))
+    opt, sched = _optimizer(module, config, total)
+    rng = np.random.default_rng(config.seed)
     lengths = [len(s) for s in seqs]
     bar = None
-    if progress:
+    if config.progress:
         from tqdm.auto import tqdm
 
         bar = tqdm(total=total, unit="step", desc=desc)
     history: list[dict[str, Any]] = []
-    best_loss, best_state, bad, step, stop = math.inf, None, 0, 0, False
+    best = _BestWeights(config.early_stopping_patience)
+    step = 0
     t0 = time.time()
     module.train()
-    while step < total and not stop:
-        batches = _batches(rng, train_rows, lengths, batch_size, group_by_length)
+    while step < total and not best.stop:
+        batches = _batches(rng, train_rows, lengths, config.batch_size, config.group_by_length)
         for bi, rows in enumerate(batches):
             ids, mask = pad([seqs[i] for i in rows], max(lengths[i] for i in rows), len(rows))
             loss = batch_loss(ids.to(device), mask.to(device), rows)
@@ -666,31 +735,62 @@ def _fine_tune(
                 bar.update(1)
                 bar.set_postfix(loss=f"{loss.item():.3f}")
             end_of_epoch = bi == len(batches) - 1
-            if max_seconds is not None and time.time() - t0 > max_seconds:
+            if config.max_seconds is not None and time.time() - t0 > config.max_seconds:
                 total = step  # out of time: evaluate now and stop
-            due = eval_steps is not None and step % eval_steps == 0
-            if evaluate is not None and (due or (eval_steps is None and end_of_epoch) or step == total):
+            due = config.eval_steps is not None and step % config.eval_steps == 0
+            if evaluate is not None and (due or (config.eval_steps is None and end_of_epoch) or step == total):
                 module.eval()
                 scores = evaluate()
                 module.train()
                 history.append({"step": step, "epoch": round(step / steps_per_epoch, 3), **scores,
                                 "train_loss": loss.item()})
-                if scores["val_loss"] < best_loss - 1e-6:
-                    best_loss, bad = scores["val_loss"], 0
-                    best_state = {k: v.detach().clone() for k, v in module.state_dict().items()}
-                else:
-                    bad += 1
-                    if early_stopping_patience is not None and bad >= early_stopping_patience:
-                        stop = True
-            if step >= total or stop:
+                best.update(scores["val_loss"], module)
+            if step >= total or best.stop:
                 break
     if bar is not None:
         bar.close()
-    if best_state is not None:
-        module.load_state_dict(best_state)
+    best.restore(module)
     module.eval()
     return {"steps": step, "epochs_run": round(step / max(1, steps_per_epoch), 3),
-            "train_seconds": round(time.time() - t0, 1), "early_stopped": stop, "history": history}
+            "train_seconds": round(time.time() - t0, 1), "early_stopped": best.stop, "history": history}
+
+
+def _optimizer(module: Any, config: FineTuneConfig, total: int) -> tuple[Any, Any]:
+    """AdamW (no weight decay on biases and LayerNorm weights) and a linear warm-up-then-decay schedule over
+    ``total`` steps."""
+    torch = _import_torch()
+    tf = _import_transformers()
+    named = list(module.named_parameters())
+    decay = [p for n, p in named if not any(k in n for k in ("bias", "LayerNorm"))]
+    no_decay = [p for n, p in named if any(k in n for k in ("bias", "LayerNorm"))]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": config.weight_decay},
+                             {"params": no_decay, "weight_decay": 0.0}], lr=config.lr)
+    return opt, tf.get_linear_schedule_with_warmup(opt, int(config.warmup_ratio * total), total)
+
+
+class _BestWeights:
+    """Early stopping on the validation loss: keeps a copy of the best weights and says when to stop (after
+    ``patience`` evaluations without a lower loss; ``None``: never)."""
+
+    def __init__(self, patience: int | None) -> None:
+        self.patience = patience
+        self.loss = math.inf
+        self.state: dict[str, Any] | None = None
+        self.bad = 0
+        self.stop = False
+
+    def update(self, val_loss: float, module: Any) -> None:
+        if val_loss < self.loss - 1e-6:
+            self.loss, self.bad = val_loss, 0
+            self.state = {k: v.detach().clone() for k, v in module.state_dict().items()}
+        else:
+            self.bad += 1
+            if self.patience is not None and self.bad >= self.patience:
+                self.stop = True
+
+    def restore(self, module: Any) -> None:
+        if self.state is not None:
+            module.load_state_dict(self.state)
 
 
 def _batches(rng: np.random.Generator, idx: np.ndarray, lengths: Sequence[int], batch_size: int,

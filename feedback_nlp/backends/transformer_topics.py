@@ -41,7 +41,9 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
@@ -49,17 +51,17 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 import numpy as np
 
 from .._numeric import sigmoid
+from .._validation import check_str_list
 from ..classify.results import TopicHit
 from ..classify.sentiment import prepare
-from ..classify.topics import choose_threshold, fixed_polarities, parse_topic_labels, topic_matrix
+from ..classify.topics import check_threshold, choose_threshold, fixed_polarities, parse_topic_labels, topic_matrix
 from .transformer import (
+    FineTuneConfig,
     _fine_tune,
     _import_torch,
     _import_transformers,
-    _offline,
     _TransformerBase,
     check_model_files,
-    resolve_base,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -121,14 +123,25 @@ def _best_threshold(p: np.ndarray, y: np.ndarray) -> float:
     return choose_threshold({float(t): float(f1_score(y, p >= t, zero_division=0.0)) for t in _GRID})
 
 
+# Why the torch module class is built inside a function: ``_TopicNet`` must subclass ``torch.nn.Module``, but
+# importing this module must not import torch (torch is an optional extra, and ``import feedback_nlp`` and the
+# doctest run stay light). So the class is built on first use, once (under a lock, so that every model shares one
+# class object), and the module ``__getattr__`` below hands it out under its module-level name, which is where
+# pickle (and so copy, multiprocessing and Dask) looks a class up.
 _NET_CLASS: Any = None
+_NET_LOCK = threading.Lock()
 
 
 def _topic_net_class() -> Any:
-    """The torch module class (built on first use so that importing this module does not import torch)."""
+    """The torch module class ``_TopicNet`` (built on first use, see the comment above)."""
     global _NET_CLASS
-    if _NET_CLASS is not None:
-        return _NET_CLASS
+    with _NET_LOCK:
+        if _NET_CLASS is None:
+            _NET_CLASS = _build_topic_net_class()
+    return _NET_CLASS
+
+
+def _build_topic_net_class() -> Any:
     torch = _import_torch()
 
     module: Any = torch.nn.Module
@@ -160,11 +173,10 @@ def _topic_net_class() -> Any:
 
     _TopicNet.__module__ = __name__
     _TopicNet.__qualname__ = "_TopicNet"
-    _NET_CLASS = _TopicNet
-    return _NET_CLASS
+    return _TopicNet
 
 
-def __getattr__(name: str) -> Any:  # lets pickle find the lazily built module class
+def __getattr__(name: str) -> Any:  # lets pickle find the lazily built module class by its name
     if name == "_TopicNet":
         return _topic_net_class()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -216,11 +228,7 @@ class TransformerTopics(_TransformerBase):
         self._check_common_params()
         if not 0.0 <= self.dropout < 1.0:
             raise ValueError("dropout must be in [0, 1)")
-        if isinstance(self.threshold, str):
-            if self.threshold != "auto":
-                raise ValueError(f"threshold must be 'auto' or a number in (0, 1), not {self.threshold!r}")
-        elif not 0.0 < float(self.threshold) < 1.0:
-            raise ValueError("threshold must be 'auto' or a number in (0, 1)")
+        check_threshold(self.threshold)
         if not 0.0 <= self.neutral_band < 1.0:
             raise ValueError("neutral_band must be in [0, 1)")
 
@@ -249,7 +257,7 @@ class TransformerTopics(_TransformerBase):
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Array (n, k): probability of each topic in ``topics_`` order (raw texts)."""
-        return self.predict_proba_prepared(prepare(_check_texts(texts)))
+        return self.predict_proba_prepared(prepare(check_str_list(texts, "TransformerTopics.predict_proba")))
 
     def predict(self, texts: Sequence[str]) -> list[tuple[str, ...]]:
         """Names of the topics whose probability reaches their threshold (``thresholds_``), per text."""
@@ -259,7 +267,8 @@ class TransformerTopics(_TransformerBase):
     def predict_hits(self, texts: Sequence[str], sentiment_model: _PositiveProbability | None = None
                      ) -> list[tuple[TopicHit, ...]]:
         """Detected topics with score and polarity per raw text (see :meth:`predict_hits_prepared`)."""
-        return self.predict_hits_prepared(prepare(_check_texts(texts)), sentiment_model)
+        return self.predict_hits_prepared(prepare(check_str_list(texts, "TransformerTopics.predict_hits")),
+                                          sentiment_model)
 
     def predict_hits_prepared(self, docs: Sequence[str], sentiment_model: _PositiveProbability | None = None
                               ) -> list[tuple[TopicHit, ...]]:
@@ -318,94 +327,68 @@ class TransformerTopics(_TransformerBase):
         (:func:`feedback_nlp.classify.topics.parse_topic_labels`); every topic needs at least 2 texts with it and 2
         without. ``val_fraction`` of the rows (stratified by topic set when possible) is held out for early
         stopping, the thresholds and ``metrics_``. The other arguments are those of
-        :meth:`TransformerSentiment.fit <feedback_nlp.backends.transformer.TransformerSentiment.fit>`.
+        :meth:`TransformerSentiment.fit <feedback_nlp.backends.transformer.TransformerSentiment.fit>`; they
+        travel together as a :class:`~feedback_nlp.backends.transformer.FineTuneConfig`.
         """
+        config = FineTuneConfig(
+            epochs=epochs, max_steps=max_steps, batch_size=batch_size, lr=lr, seed=seed, val_fraction=val_fraction,
+            early_stopping_patience=early_stopping_patience, weight_decay=weight_decay, warmup_ratio=warmup_ratio,
+            group_by_length=group_by_length, max_seconds=max_seconds, eval_steps=eval_steps, progress=progress)
         self._check_params()
-        torch = self._setup_torch()
-        tf = _import_transformers()
-        texts = _check_texts(texts)
+        self._setup_torch()
+        texts = check_str_list(texts, "TransformerTopics.fit")
         rows = parse_topic_labels(topic_labels)
-        self._check_fit_args(len(texts), len(rows), batch_size, lr, epochs, val_fraction)
-        names, y01 = topic_matrix(rows)
-        topics, y = tuple(names), y01.astype(bool)
-        fixed = fixed_polarities(rows, topics)
-        source = {t: "fixed" if t in fixed else
-                  "sentiment" if {r[t] for r in rows if t in r} == {"neutral"} else "head" for t in topics}
-        pol_y = np.full(y.shape, _IGNORE, dtype=np.int64)
-        for i, r in enumerate(rows):
-            for j, t in enumerate(topics):
-                if t in r and source[t] == "head":
-                    pol_y[i, j] = _POLARITIES.index(cast("SentimentLabel", r[t]))
+        self._check_fit_args(len(texts), len(rows), config)
+        targets = _topic_targets(rows)
         docs = prepare(texts)
+        device = self._start_model(base, targets, config.seed)
+        tr_idx, va_idx = _split(rows, config.val_fraction, config.seed)
+        objective = _TopicObjective(self, docs, targets, tr_idx, va_idx)
+        loop = _fine_tune(self.model_, self._encode(docs), self._pad, tr_idx, objective.batch_loss,
+                          objective.evaluate if len(va_idx) else None, device=device, config=config,
+                          desc="fine-tune topics")
+        self.metrics_ = self._tune_thresholds(docs, rows, targets, tr_idx, va_idx, loop)
+        self.training_ = {
+            "backend": "transformers", "base": str(base), **config.record(), "rows": len(rows),
+            "topic_counts": dict(zip(targets.topics, targets.y.sum(axis=0).astype(int).tolist())),
+            "pos_weight": dict(zip(targets.topics, objective.pos_weight.round(3).tolist())),
+            "polarity_source": targets.source, "device": device,
+        }
+        return self
 
-        name, local = resolve_base(base)
-        torch.manual_seed(seed)
-        np.random.seed(seed)
-        self._load_tokenizer(name, local or _offline())
-        encoder = tf.AutoModel.from_pretrained(name, local_files_only=local or _offline())
+    def _start_model(self, base: str | Path, targets: _TopicTargets, seed: int) -> str:
+        """Seed, load the tokenizer and the encoder of ``base``, add fresh topic heads; sets the topic attributes
+        (thresholds at 0.5 or the fixed ``threshold`` until tuned). Returns the device the model is on."""
+        name, local = self._seed_and_tokenizer(base, seed)
+        tf = _import_transformers()
+        encoder = tf.AutoModel.from_pretrained(name, local_files_only=local)
         hidden = int(encoder.config.hidden_size)
+        topics = targets.topics
         self.topics_ = topics
-        self.fixed_polarity_ = fixed
-        self.polarity_source_ = source
+        self.fixed_polarity_ = targets.fixed
+        self.polarity_source_ = targets.source
         self.thresholds_ = np.full(len(topics), 0.5 if self.threshold == "auto" else float(self.threshold))
         device = self._device()
         self.model_ = _topic_net_class()(encoder, len(topics), hidden, float(self.dropout)).to(device)
+        return device
 
-        tr_idx, va_idx = _split(rows, val_fraction, seed)
-        seqs = self._encode(docs)
-        k = len(topics)
-        n_pos = y[tr_idx].sum(axis=0).astype(np.float64)
-        pos_weight = np.clip((len(tr_idx) - n_pos) / np.maximum(n_pos, 1.0), 0.01, 100.0)
-        pw = torch.tensor(pos_weight, dtype=torch.float32)
-
-        def loss_of(z: Any, rows_: Sequence[int] | np.ndarray) -> Any:
-            """Detection BCE (pos_weight) + polarity cross-entropy on the (row, topic) pairs that have one."""
-            target = torch.tensor(y[rows_], dtype=torch.float32, device=z.device)
-            loss = torch.nn.functional.binary_cross_entropy_with_logits(z[:, :k], target,
-                                                                        pos_weight=pw.to(z.device))
-            pt = torch.tensor(pol_y[rows_], device=z.device).reshape(-1)
-            keep = pt != _IGNORE
-            if bool(keep.any()):
-                loss = loss + torch.nn.functional.cross_entropy(z[:, k:].reshape(-1, 3)[keep], pt[keep])
-            return loss
-
-        def batch_loss(ids: Any, mask: Any, rows_: list[int]) -> Any:
-            return loss_of(self.model_(ids, mask), rows_)
-
-        def validate() -> dict[str, float]:
-            z = self._fixed_shape_outputs([docs[i] for i in va_idx], 4 * k)
-            pred = sigmoid(z[:, :k]) >= 0.5
-            return {"val_loss": float(loss_of(torch.tensor(z, dtype=torch.float32), va_idx)),
-                    "val_micro_f1": float(topic_scores(y[va_idx], pred, topics)["micro_f1"])}
-
-        loop = _fine_tune(
-            self.model_, seqs, self._pad, tr_idx, batch_loss, validate if len(va_idx) else None, device=device,
-            epochs=epochs, max_steps=max_steps, batch_size=batch_size, lr=lr, seed=seed, weight_decay=weight_decay,
-            warmup_ratio=warmup_ratio, group_by_length=group_by_length,
-            early_stopping_patience=early_stopping_patience, eval_steps=eval_steps, max_seconds=max_seconds,
-            progress=progress, desc="fine-tune topics")
+    def _tune_thresholds(self, docs: Sequence[str], rows: Sequence[dict[str, str]], targets: _TopicTargets,
+                         tr_idx: np.ndarray, va_idx: np.ndarray, loop: dict[str, Any]) -> dict[str, Any]:
+        """``metrics_`` of a finished loop; with a validation split also tunes ``thresholds_`` on it (when
+        ``threshold="auto"``) and scores it."""
         metrics: dict[str, Any] = {"steps": loop["steps"], "epochs_run": loop["epochs_run"],
                                    "train_seconds": loop["train_seconds"], "n_train": len(tr_idx),
                                    "n_val": len(va_idx), "early_stopped": loop["early_stopped"]}
         if len(va_idx):
             proba, pol = self._outputs([docs[i] for i in va_idx])
             if self.threshold == "auto":
-                self.thresholds_ = np.array([_best_threshold(proba[:, j], y[va_idx, j]) for j in range(k)])
+                self.thresholds_ = np.array([_best_threshold(proba[:, j], targets.y[va_idx, j])
+                                             for j in range(len(targets.topics))])
             metrics.update(self._score(proba, pol, [rows[i] for i in va_idx]))
             metrics["val_loss"] = float(min(h["val_loss"] for h in loop["history"]))
-        metrics["thresholds"] = dict(zip(topics, self.thresholds_.round(3).tolist()))
+        metrics["thresholds"] = dict(zip(targets.topics, self.thresholds_.round(3).tolist()))
         metrics["history"] = loop["history"]
-        self.metrics_ = metrics
-        self.training_ = {
-            "backend": "transformers", "base": str(base), "epochs": epochs, "max_steps": max_steps,
-            "batch_size": batch_size, "lr": lr, "seed": seed, "val_fraction": val_fraction,
-            "early_stopping_patience": early_stopping_patience, "weight_decay": weight_decay,
-            "warmup_ratio": warmup_ratio, "group_by_length": group_by_length, "max_seconds": max_seconds,
-            "rows": len(rows), "topic_counts": dict(zip(topics, y.sum(axis=0).astype(int).tolist())),
-            "pos_weight": dict(zip(topics, pos_weight.round(3).tolist())), "polarity_source": source,
-            "device": device,
-        }
-        return self
+        return metrics
 
     def evaluate(self, texts: Sequence[str], topic_labels: Iterable[Any], prepared: bool = False) -> dict[str, Any]:
         """Per-topic F1 / precision / recall / support, micro / macro F1 and polarity accuracy on labelled texts.
@@ -414,7 +397,7 @@ class TransformerTopics(_TransformerBase):
         (``polarity_n`` pairs); ``polarity_accuracy_detected`` only counts the pairs the model also detects.
         """
         self._check_fitted()
-        texts = _check_texts(texts)
+        texts = check_str_list(texts, "TransformerTopics.evaluate")
         rows = parse_topic_labels(topic_labels)
         if len(texts) != len(rows):
             raise ValueError(f"{len(texts)} texts but {len(rows)} topic labels")
@@ -520,14 +503,67 @@ class TransformerTopics(_TransformerBase):
         return f"TransformerTopics(topics={topics!r})" if topics is not None else "TransformerTopics(unfitted)"
 
 
-def _check_texts(texts: Sequence[str]) -> list[str]:
-    if isinstance(texts, str):
-        raise TypeError("pass a list of texts, not a single str (wrap it: [text])")
-    out = list(texts)
-    bad = next((i for i, t in enumerate(out) if not isinstance(t, str)), None)
-    if bad is not None:
-        raise TypeError(f"texts must all be str; row {bad} is {type(out[bad]).__name__}")
-    return out
+@dataclass(frozen=True)
+class _TopicTargets:
+    """What a :class:`TransformerTopics` learns from the topic labels."""
+
+    topics: tuple[str, ...]
+    y: np.ndarray  # (n, k) bool: row has topic
+    fixed: dict[str, str]  # topic -> the one polarity all its labels share
+    source: dict[str, str]  # topic -> where its polarity comes from: "fixed", "sentiment" or "head"
+    polarity: np.ndarray  # (n, k) polarity index for the head (_IGNORE where the pair has none)
+
+
+def _topic_targets(rows: Sequence[dict[str, str]]) -> _TopicTargets:
+    """Topic matrix, fixed polarities, polarity sources and polarity-head targets of parsed topic labels."""
+    names, y01 = topic_matrix(rows)
+    topics, y = tuple(names), y01.astype(bool)
+    fixed = fixed_polarities(rows, topics)
+    source = {t: "fixed" if t in fixed else
+              "sentiment" if {r[t] for r in rows if t in r} == {"neutral"} else "head" for t in topics}
+    pol_y = np.full(y.shape, _IGNORE, dtype=np.int64)
+    for i, r in enumerate(rows):
+        for j, t in enumerate(topics):
+            if t in r and source[t] == "head":
+                pol_y[i, j] = _POLARITIES.index(cast("SentimentLabel", r[t]))
+    return _TopicTargets(topics, y, fixed, source, pol_y)
+
+
+class _TopicObjective:
+    """The loss of :class:`TransformerTopics` for :func:`~feedback_nlp.backends.transformer._fine_tune`: detection
+    binary cross-entropy (``pos_weight = negatives / positives`` of each topic in the training rows, clipped to
+    [0.01, 100]) plus polarity cross-entropy on the (row, topic) pairs that have one; and the validation scores."""
+
+    def __init__(self, model: TransformerTopics, docs: Sequence[str], targets: _TopicTargets, train_rows: np.ndarray,
+                 val_rows: np.ndarray) -> None:
+        torch = _import_torch()
+        self.model, self.docs, self.targets, self.val_rows = model, docs, targets, val_rows
+        self.k = len(targets.topics)
+        n_pos = targets.y[train_rows].sum(axis=0).astype(np.float64)
+        self.pos_weight = np.clip((len(train_rows) - n_pos) / np.maximum(n_pos, 1.0), 0.01, 100.0)
+        self.pw = torch.tensor(self.pos_weight, dtype=torch.float32)
+
+    def loss(self, z: Any, rows: Sequence[int] | np.ndarray) -> Any:
+        torch = _import_torch()
+        k = self.k
+        target = torch.tensor(self.targets.y[rows], dtype=torch.float32, device=z.device)
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(z[:, :k], target, pos_weight=self.pw.to(z.device))
+        pt = torch.tensor(self.targets.polarity[rows], device=z.device).reshape(-1)
+        keep = pt != _IGNORE
+        if bool(keep.any()):
+            loss = loss + torch.nn.functional.cross_entropy(z[:, k:].reshape(-1, 3)[keep], pt[keep])
+        return loss
+
+    def batch_loss(self, ids: Any, mask: Any, rows: list[int]) -> Any:
+        return self.loss(self.model.model_(ids, mask), rows)
+
+    def evaluate(self) -> dict[str, float]:
+        torch = _import_torch()
+        va = self.val_rows
+        z = self.model._fixed_shape_outputs([self.docs[i] for i in va], 4 * self.k)
+        pred = sigmoid(z[:, :self.k]) >= 0.5
+        return {"val_loss": float(self.loss(torch.tensor(z, dtype=torch.float32), va)),
+                "val_micro_f1": float(topic_scores(self.targets.y[va], pred, self.targets.topics)["micro_f1"])}
 
 
 def _split(rows: Sequence[dict[str, str]], val_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:

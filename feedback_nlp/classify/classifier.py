@@ -152,7 +152,8 @@ class FeedbackClassifier:
         labels) it raises ValueError naming it; ``prefix="pred_"`` writes ``pred_kind``, ``pred_topics``, ...
         alongside instead. Your columns come back untouched.
 
-        ``tier_col``: a column of customer tiers ("vip", "svip", ...) that raise the priority
+        ``tier_col``: a column of customer tiers ("vip", "svip", ..., or the RFM segments of
+        :func:`feedback_nlp.rfm`: 重要价值客户 and the other 重要 segments count as "vip") that raise the priority
         (:func:`feedback_nlp.classify.intent.raise_for_tier`). Index and row order are kept.
 
         >>> import pandas as pd, feedback_nlp as fn

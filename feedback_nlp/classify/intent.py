@@ -34,8 +34,9 @@ Urgent and high rules are phrase regexes over the normalised text; a match right
 ``respond_within`` is a :class:`~datetime.timedelta`; for ``suggestion`` it is ``timedelta(days=7)``, the calendar
 span that always contains 5 working days (Mon–Fri, no public-holiday calendar); :meth:`Priority.due_by` counts
 the working days exactly. A customer tier raises priority (:func:`raise_for_tier`, ``PriorityRules.tier_raises``:
-vip +1, svip/platinum/钻石 +2, ...), never above ``PriorityRules.tier_cap`` (``high``: urgent stays reserved for
-safety, health, legal and large-loss cases).
+vip +1, svip/platinum/钻石 +2, ...; the high-value RFM segments of :func:`feedback_nlp.rfm` — 重要价值客户,
+重要保持客户, 重要发展客户, 重要挽留客户, their ids and English names — +1), never above ``PriorityRules.tier_cap``
+(``high``: urgent stays reserved for safety, health, legal and large-loss cases).
 
 >>> classify_kind(["服务员很热情", "转账失败，钱被扣了", "建议增加夜间柜台", "请问信用卡怎么开通？"],
 ...               [0.95, 0.05, 0.5, 0.5])
@@ -56,6 +57,7 @@ from typing import Any
 
 import numpy as np
 
+from .._validation import check_str_list
 from ..text.normalize import normalize
 
 __all__ = [
@@ -169,6 +171,11 @@ class PriorityRules:
     tier_raises: Mapping[str, int] = field(default_factory=lambda: {
         "vip": 1, "gold": 1, "金卡": 1, "贵宾": 1, "enterprise": 1, "企业": 1,
         "svip": 2, "platinum": 2, "白金": 2, "钻石": 2, "diamond": 2, "private": 2, "私行": 2,
+        # the four high-value (重要) segments of fn.rfm: id, Chinese and English names (SEGMENT_TIERS -> "vip")
+        "important_value": 1, "重要价值客户": 1, "important value customer": 1,
+        "important_retention": 1, "重要保持客户": 1, "important retention customer": 1,
+        "important_development": 1, "重要发展客户": 1, "important development customer": 1,
+        "important_winback": 1, "重要挽留客户": 1, "important win-back customer": 1,
     })
     tier_cap: str = "high"
 
@@ -270,16 +277,6 @@ def _probabilities(sentiment_probs: Any, n: int) -> tuple[np.ndarray, np.ndarray
     return p, out_neu
 
 
-def _check_texts(texts: Any, name: str) -> list[str]:
-    if isinstance(texts, str):
-        raise TypeError(f"{name}() takes a list of texts; wrap one text in a list")
-    items = list(texts)
-    for i, t in enumerate(items):
-        if not isinstance(t, str):
-            raise TypeError(f"{name}(): row {i} is {type(t).__name__}, not str")
-    return items
-
-
 def _negative_topic(hits: Any) -> bool:
     return any(getattr(h, "polarity", None) == "negative" for h in (hits or ()))
 
@@ -303,7 +300,7 @@ def classify_kind(
     >>> classify_kind(["希望能增加夜间柜台", "客服态度太差了"], [0.6, 0.02])
     ['suggestion', 'complaint']
     """
-    items = _check_texts(texts, "classify_kind")
+    items = check_str_list(texts, "classify_kind")
     p, neu = _probabilities(sentiment_probs, len(items))
     if topics is not None and len(topics) != len(items):
         raise ValueError(f"{len(items)} texts but {len(topics)} topic tuples")
@@ -372,7 +369,7 @@ def grade_priority(
     ...                                 tiers=[None, "vip"])]
     ['urgent', 'high']
     """
-    items = _check_texts(texts, "grade_priority")
+    items = check_str_list(texts, "grade_priority")
     if kinds is None:
         if sentiment_probs is None:
             raise ValueError("grade_priority() needs kinds= or sentiment_probs= (to compute the kinds)")

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from .._numeric import sigmoid
+from .._validation import check_str_list
 from ..text.features import CharNgramTfidf
 from ..text.negation import rewrite_negations
 from ..text.normalize import MAX_CHARS, normalize, truncate
@@ -113,6 +114,9 @@ def prepare_normalized(text: str) -> str:
     return truncate(rewrite_negations(text))
 
 
+# Sentiment splits only at punctuation and contrast words: after 而且/另外/还有 a clause carries on the same judgement,
+# while topics (``topics.CLAUSE_SPLIT``) also split there because each starts a new subject. Both shipped models were
+# fitted on their own splits, so the two lists stay apart.
 _CLAUSE = re.compile(r"[,.!?;:~，。！？；：～…、\s]+|但是|不过|可是|然而|就是|只是|可惜|除了")
 _HEDGE = re.compile(
     r"一般|还行|还可以|凑合|马马虎虎|中规中矩|尚可|还好|有点|有些|稍微|略|不过|但是|就是|只是|可惜|其他|其它|"
@@ -245,7 +249,7 @@ class SentimentModel:
         if not 0 <= self.neutral_threshold < 1:
             raise ValueError("neutral_threshold must be in [0, 1)")
         y_all = binary_labels(labels)
-        texts = list(texts)
+        texts = check_str_list(texts, "SentimentModel.fit")
         if len(texts) != len(y_all):
             raise ValueError(f"{len(texts)} texts but {len(y_all)} labels")
         if not texts:

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import numbers
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -49,6 +50,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._numeric import sigmoid
+from .._validation import check_str_list
 from ..text.features import CharNgramTfidf
 from .components import NotFittedError
 from .lexicon import DEFAULT_LEXICON
@@ -60,7 +62,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .sentiment import SentimentModel
 
 __all__ = ["CLAUSE_SPLIT", "TopicModel", "choose_threshold", "clause_spans", "fixed_polarities",
-           "parse_topic_labels", "topic_matrix"]
+           "check_threshold", "parse_topic_labels", "topic_matrix"]
 
 _FORMAT = "feedback_nlp.topics/1"  # a file-format id: unchanged when the module moved
 _POLARITIES = ("negative", "neutral", "positive")
@@ -91,6 +93,18 @@ def clause_spans(doc: str) -> list[tuple[int, int]]:
     if start < len(doc):
         spans.append((start, len(doc)))
     return spans or [(0, len(doc))]
+
+
+def check_threshold(threshold: Any) -> None:
+    """Raise a ValueError unless ``threshold`` is ``"auto"`` or a number in (0, 1) (both topic components).
+
+    >>> check_threshold(0.4); check_threshold("auto")
+    """
+    if isinstance(threshold, str):
+        if threshold != "auto":
+            raise ValueError(f"threshold must be 'auto' or a number in (0, 1), not {threshold!r}")
+    elif isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not 0 < float(threshold) < 1:
+        raise ValueError(f"threshold must be 'auto' or a number in (0, 1), not {threshold!r}")
 
 
 def parse_topic_labels(labels: Iterable[Any]) -> list[dict[str, str]]:
@@ -307,17 +321,11 @@ class TopicModel:
         """
         from sklearn.model_selection import StratifiedKFold
 
-        texts = list(texts)
+        texts = check_str_list(texts, "TopicModel.fit")
         rows = parse_topic_labels(labels)
         if len(texts) != len(rows):
             raise ValueError(f"{len(texts)} texts but {len(rows)} labels")
-        if not all(isinstance(t, str) for t in texts):
-            raise TypeError("texts must all be str")
-        if isinstance(self.threshold, str):
-            if self.threshold != "auto":
-                raise ValueError(f"threshold must be 'auto' or a number in (0, 1), not {self.threshold!r}")
-        elif not 0 < self.threshold < 1:
-            raise ValueError("threshold must be 'auto' or a number in (0, 1)")
+        check_threshold(self.threshold)
         topics, y = topic_matrix(rows)
         base = DEFAULT_LEXICON if self.lexicon is None else self.lexicon
         self.topics_ = topics

@@ -17,7 +17,8 @@ from .sentiment import SentimentModel, binary_labels
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["evaluate_sentiment", "expected_calibration_error", "read_table", "train_sentiment"]
+__all__ = ["evaluate_sentiment", "expected_calibration_error", "read_table", "split_holdout", "train_sentiment",
+           "training_record"]
 
 _BUILDERS = {".csv": "csv", ".tsv": "csv", ".json": "json", ".jsonl": "json", ".parquet": "parquet"}
 
@@ -59,6 +60,51 @@ def read_table(path: str | Path, columns: Sequence[str] = (), encoding: str = "u
     if missing:
         raise KeyError(f"{p} has no column(s) {missing}; its columns are {list(df.columns)}")
     return df  # type: ignore[no-any-return]
+
+
+def split_holdout(
+    df: pd.DataFrame, fraction: float, seed: int = 0, group_col: str | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """``(train, test)`` rows of ``df`` with ``fraction`` held out (``test`` is None when ``fraction`` is 0).
+
+    With ``group_col`` whole groups are held out (``GroupShuffleSplit``), so near-duplicate rows of one template or
+    customer never sit on both sides; otherwise a plain random split (``train_test_split``).
+
+    >>> import pandas as pd
+    >>> train, test = split_holdout(pd.DataFrame({"text": list("abcdefghij")}), 0.2, seed=0)
+    >>> len(train), len(test)
+    (8, 2)
+    """
+    if not 0.0 <= fraction < 1.0:
+        raise ValueError(f"the held-out fraction must be in [0, 1), got {fraction!r}")
+    if fraction == 0:
+        return df, None
+    if group_col is not None:
+        from sklearn.model_selection import GroupShuffleSplit
+
+        if group_col not in df.columns:
+            raise KeyError(f"holdout group column {group_col!r} is not a column (columns: {list(df.columns)})")
+        gss = GroupShuffleSplit(n_splits=1, test_size=fraction, random_state=seed)
+        tr_idx, te_idx = next(gss.split(df, groups=df[group_col]))
+        return df.iloc[tr_idx], df.iloc[te_idx]
+    from sklearn.model_selection import train_test_split
+
+    train, test = train_test_split(df, test_size=fraction, random_state=seed)
+    return train, test
+
+
+def training_record(data: str | Path, rows: int, command: Sequence[str], **extra: Any) -> dict[str, Any]:
+    """The ``training`` entry of a model card: data, rows, date, library version, the command, plus ``extra``.
+
+    >>> sorted(training_record("my.csv", 10, ["feedback-nlp", "train"]))
+    ['command', 'data', 'date', 'feedback_nlp_version', 'rows']
+    """
+    from datetime import date
+
+    from .. import __version__
+
+    return {"data": str(data), "rows": rows, **extra, "date": date.today().isoformat(),
+            "feedback_nlp_version": __version__, "command": " ".join(command)}
 
 
 def train_sentiment(

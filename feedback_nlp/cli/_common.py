@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["topic_label", "write_table"]
+__all__ = ["TRAIN_OPTIONS", "add_train_options", "read_topic_labels", "topic_label", "write_table"]
 
 
 def write_table(df: Any, path: Path) -> None:
@@ -37,3 +39,34 @@ def topic_label(value: Any) -> Any:
     if hasattr(value, "tolist"):
         value = value.tolist()
     return value
+
+
+def read_topic_labels(args: argparse.Namespace, read: Callable[..., Any]) -> tuple[Any, list[Any]]:
+    """``(frame, labels)`` of ``train --task topics``: rows with a text, labels parsed by :func:`topic_label` from
+    ``--label-col`` (``topics`` when left at its default). ``read`` is the table reader (path, columns, encoding)."""
+    label_col = "topics" if args.label_col == "label" else args.label_col
+    df = read(args.data, [args.text_col, label_col], encoding=args.encoding)
+    df = df.dropna(subset=[args.text_col]).reset_index(drop=True)
+    return df, [topic_label(v) for v in df[label_col]]
+
+
+#: Options every ``train`` parser has, whatever the backend: flag -> add_argument keywords.
+TRAIN_OPTIONS: dict[str, dict[str, Any]] = {
+    "--task": {"default": "sentiment", "choices": ["sentiment", "topics"],
+               "help": "sentiment: a new model; topics: a topic component added to a model (see --base)"},
+    "--text-col": {"default": "text"},
+    "--label-col": {"default": "label", "help": "sentiment: 1/0 or positive/negative(/neutral); topics (default "
+                                                "column 'topics'): {\"topic\": \"negative\", ...} dicts, JSON strings "
+                                                "or comma-separated names"},
+    "--group-col": {"help": "column to break held-out accuracy down by (e.g. source)"},
+    "--holdout": {"type": float, "default": 0.0, "help": "fraction held out to report metrics (e.g. 0.2)"},
+    "--seed": {"type": int, "default": 0},
+    "--version": {"default": "0.1.0", "help": "version written to the model card"},
+    "--encoding": {"default": "utf-8"},
+}
+
+
+def add_train_options(parser: argparse.ArgumentParser) -> None:
+    """Add :data:`TRAIN_OPTIONS` to a ``train`` parser."""
+    for flag, kw in TRAIN_OPTIONS.items():
+        parser.add_argument(flag, **kw)

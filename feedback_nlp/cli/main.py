@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ._common import topic_label, write_table
+from ._common import add_train_options, read_topic_labels, write_table
 
 __all__ = ["main"]
 
@@ -58,10 +58,7 @@ def _cmd_classify(args: argparse.Namespace) -> int:
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
-    from datetime import date
-
-    from .. import __version__
-    from ..classify.training import evaluate_sentiment, read_table, train_sentiment
+    from ..classify.training import evaluate_sentiment, read_table, split_holdout, train_sentiment, training_record
 
     if getattr(args, "backend", "linear") == "transformers":
         from .transformer import train_transformer_from_args
@@ -74,19 +71,10 @@ def _cmd_train(args: argparse.Namespace) -> int:
     df = df.dropna(subset=[args.text_col, args.label_col])
     params: dict[str, Any] = {"C": args.C, "neutral_threshold": args.neutral_threshold, "random_state": args.seed}
     metrics: dict[str, Any] = {}
-    if args.holdout > 0:
-        from sklearn.model_selection import train_test_split
-
-        if args.holdout_group_col:
-            from sklearn.model_selection import GroupShuffleSplit
-
-            if args.holdout_group_col not in df.columns:
-                raise KeyError(f"--holdout-group-col {args.holdout_group_col!r} is not a column of {args.data}")
-            gss = GroupShuffleSplit(n_splits=1, test_size=args.holdout, random_state=args.seed)
-            tr_idx, te_idx = next(gss.split(df, groups=df[args.holdout_group_col]))
-            train, test = df.iloc[tr_idx], df.iloc[te_idx]
-        else:
-            train, test = train_test_split(df, test_size=args.holdout, random_state=args.seed)
+    if args.holdout_group_col and args.holdout_group_col not in df.columns:
+        raise KeyError(f"--holdout-group-col {args.holdout_group_col!r} is not a column of {args.data}")
+    train, test = split_holdout(df, args.holdout, args.seed, args.holdout_group_col)
+    if test is not None:
         clf = train_sentiment(train[args.text_col].tolist(), train[args.label_col].tolist(), **params)
         groups = test[args.group_col].tolist() if args.group_col else None
         metrics["holdout"] = evaluate_sentiment(clf, test[args.text_col].tolist(), test[args.label_col].tolist(),
@@ -97,9 +85,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
         "name": Path(args.out).name,
         "version": args.version,
         "description": f"sentiment model trained on {Path(args.data).name}",
-        "training": {"data": str(args.data), "rows": len(df), "params": clf.sentiment.get_config(),
-                     "date": date.today().isoformat(), "feedback_nlp_version": __version__,
-                     "command": " ".join(["feedback-nlp", *sys.argv[1:]])},
+        "training": training_record(args.data, len(df), ["feedback-nlp", *sys.argv[1:]],
+                                    params=clf.sentiment.get_config()),
         "metrics": metrics,
     }
     clf.save(args.out)
@@ -140,31 +127,25 @@ def _lexicon(path: str | None) -> dict[str, list[Any]] | None:
 
 
 def _train_topics(args: argparse.Namespace) -> int:
-    from datetime import date
-
     from ..classify.registry import load
     from ..classify.topics import TopicModel
-    from ..classify.training import read_table
+    from ..classify.training import read_table, training_record
 
-    label_col = "topics" if args.label_col == "label" else args.label_col
-    df = read_table(args.data, [args.text_col, label_col], encoding=args.encoding)
-    df = df.dropna(subset=[args.text_col])
+    df, labels = read_topic_labels(args, read_table)
     out = Path(args.out)
     base = args.base or (str(out) if (out / "meta.json").exists() else "default")
     clf = load(base)
-    labels = [topic_label(v) for v in df[label_col]]
     unl_texts = _unlabeled(args, set(df[args.text_col].astype(str)))
     model = TopicModel(lexicon=_lexicon(args.lexicon), random_state=args.seed).fit(
         df[args.text_col].tolist(), labels, unlabeled_texts=unl_texts)
     clf.topics = model
     clf.meta = {**clf.meta, "name": out.name, "version": args.version}
     clf.meta.setdefault("training", {})
-    clf.meta["training"] = {**clf.meta["training"], "topics": {
-        "data": str(args.data), "rows": len(df), "topics": model.topics_, "date": date.today().isoformat(),
-        "unlabeled": str(args.unlabeled) if args.unlabeled else None, "unlabeled_rows": len(unl_texts or []),
-        "lexicon": str(args.lexicon) if args.lexicon else "default",
-        "weak_clauses": model.n_weak_clauses_,
-        "command": " ".join(["feedback-nlp", *sys.argv[1:]]), "sentiment_from": base}}
+    clf.meta["training"] = {**clf.meta["training"], "topics": training_record(
+        args.data, len(df), ["feedback-nlp", *sys.argv[1:]], topics=model.topics_,
+        unlabeled=str(args.unlabeled) if args.unlabeled else None, unlabeled_rows=len(unl_texts or []),
+        lexicon=str(args.lexicon) if args.lexicon else "default", weak_clauses=model.n_weak_clauses_,
+        sentiment_from=base)}
     clf.save(out)
     print(f"saved model with topics {model.topics_} to {out}; load it with feedback_nlp.load({str(out)!r})",
           file=sys.stderr)
@@ -213,28 +194,18 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("train", help="train a model on a labelled file and save it to a directory")
     t.add_argument("--data", required=True, help="labelled file (.csv .tsv .jsonl .parquet)")
     t.add_argument("--out", required=True, help="model directory to write")
-    t.add_argument("--task", default="sentiment", choices=["sentiment", "topics"],
-                   help="sentiment: a new model; topics: a topic component added to a model (see --base)")
-    t.add_argument("--text-col", default="text")
-    t.add_argument("--label-col", default="label",
-                   help="sentiment: 1/0 or positive/negative(/neutral); topics (default column 'topics'): "
-                        '{"topic": "negative", ...} dicts, JSON strings or comma-separated names')
+    add_train_options(t)  # --task --text-col --label-col --group-col --holdout --seed --version --encoding
     t.add_argument("--base", help="topics: the model whose sentiment part is kept (default: --out if it is a "
                                   "model directory, else the shipped default)")
     t.add_argument("--unlabeled", help="topics: a file of texts without topic labels (same --text-col) for the "
                                        "weak supervision, e.g. all your reviews (recommended: thousands)")
     t.add_argument("--lexicon", help='topics: JSON file {"topic": [["group", "regex", "negative"|"positive"|null], '
                                      '...]} of phrases added to the default lexicon (your own topics and domain words)')
-    t.add_argument("--group-col", help="column to break held-out accuracy down by (e.g. source)")
-    t.add_argument("--holdout", type=float, default=0.0, help="fraction held out to report metrics (e.g. 0.2)")
     t.add_argument("--holdout-group-col",
                    help="hold out whole groups of this column (e.g. a template or customer id), so near-duplicate "
                         "rows never sit on both sides of the split")
     t.add_argument("--C", type=float, default=8.0, help="inverse regularisation strength")
     t.add_argument("--neutral-threshold", type=float, default=0.3, help="|score| below this is neutral")
-    t.add_argument("--seed", type=int, default=0)
-    t.add_argument("--version", default="0.1.0", help="version written to the model card")
-    t.add_argument("--encoding", default="utf-8")
     from .transformer import add_transformer_arguments
 
     add_transformer_arguments(t)  # --backend transformers --base ... (the [transformers] extra)

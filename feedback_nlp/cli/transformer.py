@@ -27,20 +27,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
 
+from ._common import add_train_options, read_topic_labels
+
 __all__ = ["add_transformer_arguments", "build_parser", "main", "train_transformer_from_args"]
 
 
-def add_transformer_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the transformer options to a ``train`` parser; options the parser already has are left as they are."""
-    have = set(parser._option_string_actions)
+def add_transformer_arguments(parser: argparse.ArgumentParser, with_base: bool = False) -> None:
+    """Add the transformer options to a ``train`` parser that already has :data:`._common.TRAIN_OPTIONS` (and
+    ``--base``, whose help it shares with the linear topic training when ``with_base`` is False)."""
     opts: list[tuple[str, dict[str, Any]]] = [
         ("--backend", {"default": "linear", "choices": ["linear", "transformers"],
                        "help": "linear: the default char n-gram model; transformers: fine-tune --base"}),
-        ("--base", {"help": "transformers: base checkpoint (local directory; a hub id only when online)"}),
-        ("--task", {"default": "sentiment", "choices": ["sentiment", "topics"]}),
-        ("--text-col", {"default": "text"}),
-        ("--label-col", {"default": "label", "help": "sentiment: 1/0 or positive/negative(/neutral); topics "
-                                                    "(default column 'topics'): {topic: polarity} dicts or names"}),
         ("--epochs", {"type": float, "default": 3.0, "help": "transformers: passes over the data"}),
         ("--max-steps", {"type": int, "default": None, "help": "transformers: cap on optimiser steps"}),
         ("--batch-size", {"type": int, "default": 32, "help": "transformers: training batch size"}),
@@ -55,15 +52,11 @@ def add_transformer_arguments(parser: argparse.ArgumentParser) -> None:
                                                                 "(default: each epoch)"}),
         ("--device", {"default": None, "help": "transformers: cpu, cuda, cuda:1 ... (default: cuda if present)"}),
         ("--no-progress", {"action": "store_true", "help": "hide progress bars"}),
-        ("--holdout", {"type": float, "default": 0.0, "help": "fraction held out to report metrics"}),
-        ("--group-col", {"help": "column to break held-out accuracy down by (e.g. source)"}),
-        ("--seed", {"type": int, "default": 0}),
-        ("--version", {"default": "0.1.0", "help": "version written to the model card"}),
-        ("--encoding", {"default": "utf-8"}),
     ]
+    if with_base:
+        opts.append(("--base", {"help": "transformers: base checkpoint (local directory; a hub id only when online)"}))
     for flag, kw in opts:
-        if flag not in have:
-            parser.add_argument(flag, **kw)
+        parser.add_argument(flag, **kw)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", required=True, help="labelled file (.csv .tsv .jsonl .parquet) or a datasets hub id")
     p.add_argument("--out", required=True, help="model directory to write")
-    add_transformer_arguments(p)
+    add_train_options(p)
+    add_transformer_arguments(p, with_base=True)
     p.set_defaults(backend="transformers")
     return p
 
@@ -95,11 +89,8 @@ def _read(args: argparse.Namespace, cols: list[str]) -> Any:
 
 def train_transformer_from_args(args: argparse.Namespace) -> int:
     """Run ``train --backend transformers`` from parsed arguments; returns the exit code."""
-    from datetime import date
-
-    from .. import __version__
     from ..backends.transformer import train_transformer_classifier
-    from ..classify.training import evaluate_sentiment
+    from ..classify.training import evaluate_sentiment, split_holdout, training_record
 
     if getattr(args, "task", "sentiment") == "topics":
         return _train_topics_from_args(args)
@@ -109,12 +100,8 @@ def train_transformer_from_args(args: argparse.Namespace) -> int:
     cols = [args.text_col, args.label_col] + ([group_col] if group_col else [])
     df = _read(args, cols).dropna(subset=[args.text_col, args.label_col]).reset_index(drop=True)
     metrics: dict[str, Any] = {}
-    train, test = df, None
     holdout = float(getattr(args, "holdout", 0.0) or 0.0)
-    if holdout > 0:
-        from sklearn.model_selection import train_test_split
-
-        train, test = train_test_split(df, test_size=holdout, random_state=args.seed)
+    train, test = split_holdout(df, holdout, args.seed)
     patience = None if args.patience is not None and args.patience < 0 else args.patience
     clf = train_transformer_classifier(
         train[args.text_col].tolist(), train[args.label_col].tolist(), base=args.base,
@@ -136,8 +123,7 @@ def train_transformer_from_args(args: argparse.Namespace) -> int:
         **clf.meta,
         "name": out.name,
         "version": getattr(args, "version", "0.1.0"),
-        "training": {**model.training_, "data": str(args.data), "rows": len(train), "holdout": holdout,
-                     "date": date.today().isoformat(), "feedback_nlp_version": __version__, "command": command},
+        "training": {**model.training_, **training_record(args.data, len(train), command, holdout=holdout)},
         "metrics": metrics,
     }
     clf.save(out)
@@ -150,25 +136,18 @@ def train_transformer_from_args(args: argparse.Namespace) -> int:
 
 def _train_topics_from_args(args: argparse.Namespace) -> int:
     """``train --backend transformers --task topics``: a TransformerTopics component in a complete model."""
-    from datetime import date
-
-    from .. import __version__
     from ..backends.transformer_topics import TransformerTopics
     from ..classify.registry import DEFAULT_MODEL, models_dir
-    from ._common import topic_label
+    from ..classify.training import split_holdout, training_record
 
     if not args.base:
         raise ValueError("--backend transformers needs --base: a local checkpoint directory (or a hub id online)")
-    label_col = "topics" if args.label_col == "label" else args.label_col
-    df = _read(args, [args.text_col, label_col]).dropna(subset=[args.text_col]).reset_index(drop=True)
+    df, labels = read_topic_labels(args, lambda path, cols, encoding: _read(args, cols))
     texts = df[args.text_col].astype(str).tolist()
-    labels = [topic_label(v) for v in df[label_col]]
-    tr_idx, te_idx = list(range(len(texts))), []
     holdout = float(getattr(args, "holdout", 0.0) or 0.0)
-    if holdout > 0:
-        from sklearn.model_selection import train_test_split
-
-        tr_idx, te_idx = train_test_split(tr_idx, test_size=holdout, random_state=args.seed)
+    train, test = split_holdout(df, holdout, args.seed)
+    tr_idx = train.index.tolist()
+    te_idx = [] if test is None else test.index.tolist()
     out = Path(args.out)
     # The sentiment part: the model already in --out, else the shipped default (read before training: fail early;
     # only the sentiment component is read: the topic component is replaced).
@@ -196,9 +175,8 @@ def _train_topics_from_args(args: argparse.Namespace) -> int:
         "description": (f"{description}; " if description else "") + f"topics: transformer topic head fine-tuned "
                        f"from {args.base}; sentiment from {sentiment_from}",
         "training": {**clf.meta.get("training", {}), "topics": {
-            **model.training_, "data": str(args.data), "rows": len(tr_idx), "holdout": holdout,
-            "topics": list(model.topics_), "sentiment_from": sentiment_from, "date": date.today().isoformat(),
-            "feedback_nlp_version": __version__, "command": _command(args)}},
+            **model.training_, **training_record(args.data, len(tr_idx), _command(args), holdout=holdout,
+                                                 topics=list(model.topics_), sentiment_from=sentiment_from)}},
         "metrics": {**clf.meta.get("metrics", {}), "topics": metrics},
     }
     clf.save(out)
@@ -221,9 +199,9 @@ def _sentiment_part(directory: Path, device: str | None) -> Any:
     return FeedbackClassifier(component_class("sentiment", backend).load(directory, device=device), meta)
 
 
-def _command(args: argparse.Namespace) -> str:
-    return " ".join(["feedback-nlp", "train", "--backend", "transformers",
-                     *_argv_tail(getattr(args, "argv", None) or sys.argv[1:])])
+def _command(args: argparse.Namespace) -> list[str]:
+    return ["feedback-nlp", "train", "--backend", "transformers",
+            *_argv_tail(getattr(args, "argv", None) or sys.argv[1:])]
 
 
 def _argv_tail(argv: Sequence[str]) -> list[str]:

@@ -3,31 +3,18 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
+
+from .._validation import check_str_list
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 # --------------------------------------------------------------------------- input checks
 def _texts(texts: Any, name: str = "texts") -> list[str]:
-    import pandas as pd
-
-    if isinstance(texts, (str, bytes)):
-        raise TypeError(f"{name} must be a list/Series of str, not one {type(texts).__name__}; wrap it in a list")
-    if isinstance(texts, pd.DataFrame):
-        raise TypeError(f"{name} must be a list/Series of str; pass one column, e.g. df['text']")
-    if not isinstance(texts, Iterable):
-        raise TypeError(f"{name} must be a list/Series of str, got {type(texts).__name__}")
-    items = texts.tolist() if hasattr(texts, "tolist") else list(texts)
-    out: list[str] = []
-    for i, v in enumerate(items):
-        if isinstance(v, str):
-            out.append(v)
-        elif v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
-            continue  # missing texts carry no words
-        else:
-            raise TypeError(f"{name}[{i}] is {type(v).__name__}, not str")
+    """The texts of an analysis as a list of str: missing rows carry no words and are left out; none left raises."""
+    out = check_str_list(texts, None, name, missing="drop")
     if not out:
         raise ValueError(f"{name} is empty (or all missing): nothing to analyse")
     return out

@@ -24,7 +24,7 @@ __all__ = ["ALERT_COLUMNS", "sentiment_alerts"]
 #: Columns of :func:`sentiment_alerts` output (``baseline``: ``"weekday"`` or ``"rolling"``).
 ALERT_COLUMNS: tuple[str, ...] = (
     "period", "count", "negative", "negative_share", "baseline_count", "baseline_share", "volume_z", "share_z",
-    "volume_alert", "share_alert", "alert", "reason", "baseline",
+    "max_negative_reach", "volume_alert", "share_alert", "reach_alert", "alert", "reason", "baseline",
 )
 _REASONS = {
     ("share", "weekday"): ("负面占比 {share:.0%}，同星期基线 {base:.0%}",
@@ -35,6 +35,8 @@ _REASONS = {
                             "volume {n} vs {base:.1f} same-weekday baseline"),
     ("volume", "rolling"): ("反馈量 {n} 条，前期基线 {base:.1f} 条",
                             "volume {n} vs {base:.1f} baseline of the previous periods"),
+    ("reach", ""): ("一条负面帖子的传播量达 {reach:,.0f}（≥ {threshold:,.0f}）",
+                    "a negative post reached {reach:,.0f} (>= {threshold:,.0f})"),
 }
 
 
@@ -64,6 +66,8 @@ def sentiment_alerts(
     sentiment_col: str = "sentiment_label",
     negative: str = "negative",
     only_alerts: bool = False,
+    reach_col: str | None = None,
+    reach_threshold: float = 500,
     lang: str = "zh",
 ) -> pd.DataFrame:
     """Early warning: periods whose negative share or volume jumps above their baseline.
@@ -83,17 +87,27 @@ def sentiment_alerts(
     * **share alert**: ``count >= min_count`` and ``negative_share > p0 + z * se`` with
       ``se = sqrt(p0 * (1 - p0) * (1 / count + 1 / baseline_rows))`` (a one-sided two-proportion z-test against the
       baseline share ``p0`` = negatives / rows of the baseline periods, which is itself an estimate) and
-      ``negative_share - p0 >= min_share_jump`` (so a huge volume does not alert on a 0.5-point rise).
+      ``negative_share - p0 >= min_share_jump`` (so a huge volume does not alert on a 0.5-point rise);
+    * **reach alert** (only with ``reach_col``, e.g. ``fn.spread(edges, posts).posts`` and ``reach_col="reach"``):
+      a negative row of the period reached at least ``reach_threshold`` (reposts, comments and mentions at every
+      level); no baseline needed. ``max_negative_reach`` is the largest reach of a negative row in the period
+      (NaN without ``reach_col`` or without negatives); missing reach values count as no reach.
 
     ``volume_z`` / ``share_z`` are the z-scores; ``reason`` says which rule fired against which baseline, in
     ``lang`` (``"zh"`` default, ``"en"``); ``baseline`` names it (``"weekday"`` / ``"rolling"``). Needs a
     ``sentiment_label`` column (run ``fn.classify_frame`` first). Columns :data:`ALERT_COLUMNS`, one row per
     period (``only_alerts``: just the alerting ones).
+
+    >>> posts = pd.DataFrame({"time": pd.date_range("2024-05-01", periods=3, freq="D"),
+    ...                       "sentiment_label": ["negative", "negative", "positive"], "reach": [12, 640, 900]})
+    >>> sentiment_alerts(posts, "time", window=2, min_periods=1, reach_col="reach", only_alerts=True,
+    ...                  lang="en")["reason"].tolist()
+    ['a negative post reached 640 (>= 500)']
     """
     import numpy as np
     import pandas as pd
 
-    df = _frame(df, "sentiment_alerts", [time_col])
+    df = _frame(df, "sentiment_alerts", [time_col, reach_col])
     lang = check_lang(lang)
     if sentiment_col not in df.columns:
         raise KeyError(f"sentiment_alerts() needs a {sentiment_col!r} column: run fn.classify_frame(df) first "
@@ -110,12 +124,24 @@ def sentiment_alerts(
         raise ValueError(f"min_weeks ({min_weeks}) must be <= weeks ({weeks})")
     if not isinstance(z, (int, float)) or isinstance(z, bool) or z <= 0:
         raise ValueError(f"z must be a positive number of standard deviations; got {z!r}")
+    if (isinstance(reach_threshold, bool) or not isinstance(reach_threshold, (int, float))
+            or not reach_threshold > 0):
+        raise ValueError(f"reach_threshold must be a positive number (e.g. 500 reposts); got {reach_threshold!r}")
     if baseline == "weekday" and not _is_daily(freq):
         raise ValueError(f"baseline='weekday' needs daily periods (freq='D'); got freq={freq!r}: use "
                          "baseline='rolling'")
     kind = "weekday" if baseline == "weekday" or (baseline == "auto" and _is_daily(freq)) else "rolling"
     times = _times(df, time_col)
     neg = (df[sentiment_col] == negative).to_numpy(dtype=float)
+    reach = None
+    if reach_col is not None:
+        raw = df[reach_col]
+        if pd.api.types.is_bool_dtype(raw) or not pd.api.types.is_numeric_dtype(raw):
+            raise TypeError(f"sentiment_alerts(): {reach_col!r} must be numeric (dtype {raw.dtype}), e.g. the "
+                            "'reach' column of fn.spread(...).posts")
+        reach = raw.to_numpy(dtype=float)
+        if (reach < 0).any():
+            raise ValueError(f"sentiment_alerts(): {reach_col!r} has negative values; reach counts posts (>= 0)")
     frame = pd.DataFrame({"n": 1, "k": neg}, index=pd.DatetimeIndex(times.to_numpy()))
     try:
         g = frame.resample(freq).sum()
@@ -150,6 +176,11 @@ def sentiment_alerts(
     share_z = share_z.where(~((se == 0) & (share - p0 > 0)), np.inf)
     vol_alert = (volume_z > z).fillna(False).astype(bool)
     share_alert = ((n >= min_count) & (share_z > z) & (share - p0 >= min_share_jump)).fillna(False).astype(bool)
+    max_reach = pd.Series(np.nan, index=g.index)
+    if reach is not None:
+        neg_reach = pd.Series(np.where(neg > 0, reach, np.nan), index=frame.index)
+        max_reach = neg_reach.resample(freq).max().reindex(g.index)
+    reach_alert = (max_reach >= reach_threshold).fillna(False).astype(bool)
     i_lang = 0 if lang == "zh" else 1
     sep = "；" if lang == "zh" else "; "
     reasons = []
@@ -159,12 +190,16 @@ def sentiment_alerts(
             parts.append(_REASONS[("share", kind)][i_lang].format(share=share.iloc[i], base=p0.iloc[i]))
         if vol_alert.iloc[i]:
             parts.append(_REASONS[("volume", kind)][i_lang].format(n=int(n.iloc[i]), base=mean.iloc[i]))
+        if reach_alert.iloc[i]:
+            parts.append(_REASONS[("reach", "")][i_lang].format(reach=max_reach.iloc[i], threshold=reach_threshold))
         reasons.append(sep.join(parts))
     cols: dict[str, Any] = {
         "period": g.index, "count": n.astype("int64").to_numpy(), "negative": k.astype("int64").to_numpy(),
         "negative_share": share.to_numpy(), "baseline_count": mean.to_numpy(), "baseline_share": p0.to_numpy(),
-        "volume_z": volume_z.to_numpy(), "share_z": share_z.to_numpy(), "volume_alert": vol_alert.to_numpy(),
-        "share_alert": share_alert.to_numpy(), "alert": (vol_alert | share_alert).to_numpy(), "reason": reasons,
+        "volume_z": volume_z.to_numpy(), "share_z": share_z.to_numpy(), "max_negative_reach": max_reach.to_numpy(),
+        "volume_alert": vol_alert.to_numpy(), "share_alert": share_alert.to_numpy(),
+        "reach_alert": reach_alert.to_numpy(), "alert": (vol_alert | share_alert | reach_alert).to_numpy(),
+        "reason": reasons,
         "baseline": kind,
     }
     out = pd.DataFrame(cols, columns=list(ALERT_COLUMNS))

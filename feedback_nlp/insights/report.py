@@ -31,11 +31,14 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from ..classify.classifier import FeedbackClassifier
+    from .spread import Spread
 
 __all__ = ["SECTIONS", "report"]
 
 #: Section ids of the report, in order (each is an ``<section id=...>``).
-SECTIONS: tuple[str, ...] = ("overview", "trend", "topics", "issues", "rules", "forecast", "alerts")
+SECTIONS: tuple[str, ...] = (
+    "overview", "trend", "topics", "issues", "rules", "forecast", "alerts", "customers", "spread",
+)
 #: Columns a classified frame carries; the report computes only those ``df`` lacks.
 CLASSIFICATION_COLUMNS: tuple[str, ...] = ("sentiment_label", "sentiment_score", "topics", "topic_polarities",
                                            "kind", "priority")
@@ -52,6 +55,8 @@ _MSG: dict[str, tuple[str, str]] = {
     "rules": ("问题共现规则", "Co-occurrence rules"),
     "forecast": ("反馈量预测", "Volume forecast"),
     "alerts": ("预警", "Alerts"),
+    "customers": ("客户分层", "Customer value tiers"),
+    "spread": ("负面传播", "Spread of negative feedback"),
     "subtitle": ("{period}共 {n:,} 条反馈", "{period}{n:,} feedback texts"),
     "no_font": ("未安装中文字体：图中的中文可能显示为方框（apt-get install fonts-noto-cjk）。",
                 "No CJK font installed: Chinese chart labels may show as boxes (apt-get install fonts-noto-cjk)."),
@@ -111,6 +116,32 @@ _MSG: dict[str, tuple[str, str]] = {
     "n_alerts": ("{days} 天内有 {n} 天预警。", "{n} alert day(s) in {days} days."),
     "h_date": ("日期", "date"), "h_negative_share": ("负面占比", "negative share"), "h_baseline": ("基线", "baseline"),
     "h_reason": ("原因", "reason"),
+    "no_segment": ("未指定客户分层列（传入 segment_col=，例如按客户合并的 fn.rfm 结果中的 segment 列），不显示客户分层。",
+                   "No customer segment column given (pass segment_col=, e.g. the 'segment' column of fn.rfm(...) "
+                   "merged on the customer): customer tiers not shown."),
+    "unknown_segment": ("（未知）", "(unknown)"),
+    "segment_note": ("按客户分层（最近消费、消费频率、消费金额）统计的反馈。用 tier_col= 分类时，重要价值客户的投诉优先级提高一级。",
+                     "Feedback per customer segment (RFM: recency, frequency, monetary). Complaints from the 重要 "
+                     "(high-value) segments are raised one priority level when classified with tier_col=."),
+    "h_segment": ("客户分层", "segment"), "h_feedback": ("反馈", "feedback"), "h_negative": ("负面", "negative"),
+    "h_neutral": ("中性", "neutral"), "h_positive": ("正面", "positive"), "h_complaints": ("投诉", "complaints"),
+    "h_fast": ("紧急/高", "urgent + high"),
+    "segment_chart": ("各客户分层负面占比", "Negative share per segment"),
+    "no_spread": ("未提供转发/提及网络（传入 spread_result=fn.spread(edges, posts)），不显示传播者。",
+                  "No repost / mention graph given (pass spread_result=fn.spread(edges, posts)): spreaders not "
+                  "shown."),
+    "card_cascades": ("传播链", "cascades"), "card_largest": ("最大转发", "largest"),
+    "card_spread_alerts": ("负面扩散预警", "alerts"),
+    "spreaders_note": ("负面传播的关键人物：负面触达 = 由其负面帖子派生的所有帖子（各层转发、评论、提及）；"
+                       "中心度与核心层级在“转发者 → 作者”网络上计算（PageRank 与 k-core）。",
+                       "Key spreaders of negative feedback: negative reach = posts that descend from the author's "
+                       "negative posts (reposts, comments, mentions at every level); PageRank and k-core in the "
+                       "reposter → author graph."),
+    "h_author": ("用户", "author"), "h_negative_posts": ("负面帖", "negative posts"),
+    "h_negative_reach": ("负面触达", "negative reach"), "h_pagerank": ("中心度", "PageRank"),
+    "h_core": ("核心层级", "k-core"), "h_example": ("例", "examples"), "h_root": ("根帖", "root"),
+    "h_reposts": ("转发", "reposts"), "h_depth": ("深度", "depth"), "h_to100": ("到 100 转发", "to 100 reposts"),
+    "h_to500": ("到 500 转发", "to 500 reposts"), "alert_mark": ("预警", "alert"),
 }
 
 _CSS = """
@@ -268,17 +299,23 @@ def report(
     min_confidence: float = 0.3,
     alert_window: int = 14,
     batch_size: int = 1024,
+    segment_col: str | None = None,
+    spread_result: Spread | None = None,
 ) -> Path:
     """Write a self-contained HTML report of ``df`` (one row per feedback text) to ``path``; returns the path.
 
-    Sections (:data:`SECTIONS`, or the ones named in ``sections``): overview (volume, sentiment shares, kinds),
+    Sections (:data:`SECTIONS`, or the ones named in ``sections``; by default customers and spread only when
+    ``segment_col`` / ``spread_result`` is given): overview (volume, sentiment shares, kinds),
     volume and negative-share trend, topics (volume and negative share per topic), TOP issues per topic with example
     texts (:func:`~feedback_nlp.insights.terms.top_issues`, phrases found in your corpus kept whole), co-occurrence
     rules between topics, sentiment and your ``tag_cols`` (e.g. ``("channel",)``), a ``horizon``-day volume forecast
     with its 95% band and sentiment alerts against a same-weekday baseline
     (:func:`~feedback_nlp.insights.alerts.sentiment_alerts`). Without ``time_col`` the time sections say so instead
     of a chart. ``freq``: trend period (default: daily up to three months of data, weekly up to two years, monthly
-    beyond).
+    beyond). ``segment_col``: a column of customer segments (e.g. ``segment`` of :func:`~feedback_nlp.rfm`, merged
+    on the customer) for a table and chart of sentiment per segment; ``spread_result``: a
+    :func:`~feedback_nlp.spread` result for the top spreaders of negative feedback and the largest cascades.
+    Without them those two sections say what to pass.
 
     Classification: the columns ``df`` already has (``sentiment_label``, ``sentiment_score``, ``topics``,
     ``topic_polarities``, ``kind``, ``priority``) are used as they are — what you scored is never re-scored; the
@@ -303,13 +340,19 @@ def report(
         raise TypeError(f"report() takes a pandas DataFrame, got {type(df).__name__}")
     lang = check_lang(lang)
     chosen = _check_sections(sections)
+    if sections is None:  # by default, the sections of who matters only when their data are given
+        chosen = [s for s in chosen if (s != "customers" or segment_col is not None)
+                  and (s != "spread" or spread_result is not None)]
     if isinstance(tag_cols, str):
         tag_cols = (tag_cols,)
-    missing = [c for c in [text_col, time_col, *tag_cols] if c is not None and c not in df.columns]
+    missing = [c for c in [text_col, time_col, segment_col, *tag_cols] if c is not None and c not in df.columns]
     if missing:
         raise KeyError(f"report(): columns {missing} not in the DataFrame (columns: {list(df.columns)})")
     if len(df) == 0:
         raise ValueError("report(): the DataFrame is empty: nothing to report")
+    if spread_result is not None and not all(hasattr(spread_result, a) for a in ("spreaders", "cascades")):
+        raise TypeError(f"spread_result must be the result of fn.spread(edges, posts), got "
+                        f"{type(spread_result).__name__}")
     if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1:
         raise ValueError(f"horizon must be a positive int (days); got {horizon!r}")
     if title is not None and not isinstance(title, str):
@@ -351,6 +394,8 @@ def report(
         "rules": lambda: _rules(ctx, tag_cols, min_support, min_confidence),
         "forecast": lambda: _forecast(ctx, horizon),
         "alerts": lambda: _alerts(ctx, alert_window),
+        "customers": lambda: _customers(ctx, segment_col),
+        "spread": lambda: _spread(ctx, spread_result),
     }
     with plt.rc_context({"figure.max_open_warning": 0}):
         for s in chosen:
@@ -560,3 +605,84 @@ def _alerts(c: _Ctx, window: int) -> None:
     p.add("alerts", f"<p class='alert'>{p.t('n_alerts', n=int(al['alert'].sum()), days=len(al))}</p>")
     p.add("alerts", _table(rows, [p.t(h) for h in ("h_date", "h_count", "h_negative_share", "h_baseline",
                                                     "h_reason")], num=(1, 2, 3)))
+
+
+# --------------------------------------------------------------------------- who matters (RFM, spread)
+def _customers(c: _Ctx, segment_col: str | None) -> None:
+    import pandas as pd
+
+    from .customers import DEFAULT_SEGMENTS
+    from .plotting import bar_chart
+
+    p, df = c.page, c.df
+    if segment_col is None:
+        p.note("customers", p.t("no_segment"))
+        return
+    seg = df[segment_col].astype("string").fillna(p.t("unknown_segment"))
+    counts = pd.crosstab(seg, df["sentiment_label"])
+    for lab in ("negative", "neutral", "positive"):
+        if lab not in counts.columns:
+            counts[lab] = 0
+    total = counts.sum(axis=1)
+    known = [n for names in DEFAULT_SEGMENTS.values() for n in names[1:]]
+    order = [s for s in known if s in counts.index] + sorted(s for s in counts.index if s not in known)
+    rows = []
+    for s in order:
+        n = int(total[s])
+        sub = df[seg == s]
+        complaints = int((sub["kind"] == "complaint").sum()) if "kind" in sub.columns else None
+        fast = (f"{sub['priority'].isin(['urgent', 'high']).mean():.0%}" if "priority" in sub.columns else "—")
+        rows.append([html.escape(str(s)), n, f"{counts.loc[s, 'negative'] / n:.0%}",
+                     f"{counts.loc[s, 'neutral'] / n:.0%}", f"{counts.loc[s, 'positive'] / n:.0%}",
+                     "—" if complaints is None else complaints, fast])
+    p.add("customers", f"<p class='note'>{html.escape(p.t('segment_note'))}</p>")
+    p.add("customers", _table(rows, [p.t(h) for h in ("h_segment", "h_feedback", "h_negative", "h_neutral",
+                                                       "h_positive", "h_complaints", "h_fast")],
+                              num=(1, 2, 3, 4, 5, 6)))
+    share = (counts["negative"] / total).reindex(order)
+    ax = bar_chart(share, title=p.t("segment_chart"), percent=True, color="#d62728")
+    p.add("customers", _img(ax.figure, p.t("segment_chart")))
+
+
+def _duration(v: Any) -> str:
+    """A Timedelta as hours:minutes:seconds ("25:04:17"): no English "days" in a Chinese page."""
+    import pandas as pd
+
+    if v is None or pd.isna(v):
+        return "—"
+    secs = int(pd.Timedelta(v).total_seconds())
+    return f"{secs // 3600}:{secs % 3600 // 60:02d}:{secs % 60:02d}"
+
+
+def _spread(c: _Ctx, result: Spread | None, top_n: int = 10) -> None:
+    p = c.page
+    if result is None:
+        p.note("spread", p.t("no_spread"))
+        return
+    casc, sp = result.cascades, result.spreaders
+    alerts = int(casc["alert"].sum()) if len(casc) else 0
+    cards = [(p.t("card_cascades"), f"{len(casc):,}", False),
+             (p.t("card_largest"), f"{int(casc['reposts'].max()) if len(casc) else 0:,}", False),
+             (p.t("card_spread_alerts"), f"{alerts:,}", alerts > 0)]
+    p.add("spread", '<div class="cards">' + "".join(
+        f'<div class="card{" bad" if bad else ""}"><b>{html.escape(v)}</b><span>{html.escape(k)}</span></div>'
+        for k, v, bad in cards) + "</div>")
+    if len(sp):
+        rows = [[int(r["rank"]), html.escape(str(r["author"])), int(r["negative_posts"]), int(r["negative_reach"]),
+                 f"{r['pagerank']:.2%}", int(r["core"]),
+                 '<span class="ex ud">' + " / ".join(f"“{_short(e, 40)}”" for e in r["examples"]) + "</span>"]
+                for _, r in sp.head(top_n).iterrows()]
+        p.add("spread", f"<p class='note'>{html.escape(p.t('spreaders_note'))}</p>")
+        p.add("spread", _table(rows, ["#", *(p.t(h) for h in ("h_author", "h_negative_posts", "h_negative_reach",
+                                                               "h_pagerank", "h_core", "h_example"))],
+                               num=(0, 2, 3, 4, 5)))
+    big = casc.head(top_n)
+    if len(big):
+        rows = [[html.escape(str(r["root"])), html.escape(str(r["author"])), int(r["reposts"]), int(r["depth"]),
+                 f"{r['negative_share']:.0%}" if r["negative_share"] == r["negative_share"] else "—",
+                 _duration(r.get("time_to_100")), _duration(r.get("time_to_500")),
+                 f'<span class="alert">{p.t("alert_mark")}</span>' if r["alert"] else ""]
+                for _, r in big.iterrows()]
+        p.add("spread", _table(rows, [*(p.t(h) for h in ("h_root", "h_author", "h_reposts", "h_depth",
+                                                          "h_negative_share", "h_to100", "h_to500")), ""],
+                               num=(2, 3, 4)))

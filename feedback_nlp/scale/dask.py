@@ -20,6 +20,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._docs import shared_params
 from .._validation import ErrorPolicy
 from ..classify.classifier import FeedbackClassifier
 
@@ -92,6 +93,7 @@ def output_meta(frame: pd.DataFrame, prefix: str = "") -> pd.DataFrame:
     return empty
 
 
+@shared_params("text_col", "model", "batch_size", "errors", "tier_col")
 def score_partition(
     frame: pd.DataFrame,
     text_col: str = "text",
@@ -134,6 +136,7 @@ def for_arrow(frame: pd.DataFrame, prefix: str = "") -> pd.DataFrame:
     return out
 
 
+@shared_params("text_col", "model", "batch_size", "errors", "tier_col")
 def classify_dataframe(
     ddf: dd.DataFrame,
     text_col: str = "text",

@@ -202,6 +202,14 @@ def test_concurrent_classify_from_8_threads(any_clf: fn.FeedbackClassifier) -> N
     assert [r.topics for c in chunks for r in c] == expected
 
 
+def test_topic_net_class_is_one_class_for_all_threads() -> None:
+    import feedback_nlp.backends.transformer_topics as tt
+
+    with ThreadPoolExecutor(4) as ex:
+        classes = set(ex.map(lambda _: tt._topic_net_class(), range(8)))
+    assert classes == {tt._TopicNet}  # the name pickle looks up
+
+
 def test_pickle_round_trip(topics: TransformerTopics) -> None:
     again = pickle.loads(pickle.dumps(topics))
     texts = synthetic(10, 9)[0]
