@@ -583,6 +583,149 @@ shutil.rmtree(work)  # the temporary folder
     ]
 
 
+@notebook('05_customers_and_spread')
+def nb_customers_and_spread() -> list[Cell]:
+    return [
+        md("""\
+# 05 · Who matters: customer value (RFM) and the spread of negative feedback
+
+Two questions a complaint desk asks before it answers: *is this one of our most valuable customers?* and *is this
+complaint spreading?*
+
+1. `fn.rfm` scores every customer on recency, frequency and monetary value and names a segment of the usual RFM
+   grid (重要价值客户, 重要保持客户, …); `fn.classify_frame(tier_col="segment")` then answers complaints from the
+   high-value (重要) segments one priority level faster.
+2. `fn.spread` finds the key spreaders of negative posts in a repost / comment / mention graph and measures every
+   cascade (size, depth, negative share, time to 100 / 500 reposts); `fn.sentiment_alerts(reach_col=...)` alerts
+   when a negative post passes a reach threshold.
+
+**All data here are synthetic**: the tickets come from `_data.py`, the transactions are drawn in this notebook,
+and the repost graph comes from `synthetic_cascades` (preferential attachment) because no real repost dataset can
+be read offline. The figures show what the tools do, not how real customers behave.
+"""),
+        code("""\
+import warnings
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+import feedback_nlp as fn
+from feedback_nlp.insights.spread import synthetic_cascades
+from _data import make_tickets  # example tickets generated in notebooks/_data.py (no download)
+
+from feedback_nlp.insights.plotting import bar_chart, use_cjk_font
+
+print("CJK font:", use_cjk_font())
+plt.rcParams.update({"figure.dpi": 72, "figure.figsize": (9, 3.8), "grid.alpha": 0.3})
+pd.set_option("display.max_colwidth", 50)
+"""),
+        md("""\
+## 1 · Customer value: RFM
+
+Synthetic bank customers: 2,000 customers, one year of card payments (a few very active customers, many occasional
+ones; log-normal amounts). Scores are 1–5 mid-rank quantiles (ties share a score); 4–5 counts as *high*.
+"""),
+        code("""\
+rng = np.random.default_rng(0)
+n_customers, n_tx = 2000, 40_000
+activity = 1.0 / np.arange(1, n_customers + 1) ** 0.8
+transactions = pd.DataFrame({
+    "customer_id": [f"C{i:05d}" for i in rng.choice(n_customers, size=n_tx, p=activity / activity.sum())],
+    "paid_at": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 365 * 86400, n_tx), "s"),
+    "amount": np.round(rng.lognormal(5.5, 1.1, n_tx), 2),
+})
+value = fn.rfm(transactions, "customer_id", "paid_at", "amount", now="2025-01-01")
+value.head(8)
+"""),
+        code("""\
+summary = value.groupby("segment").agg(customers=("customer_id", "size"),
+                                      mean_monetary=("monetary", "mean"),
+                                      mean_frequency=("frequency", "mean"),
+                                      mean_recency_days=("recency_days", "mean"),
+                                      tier=("tier", "first"))
+summary.sort_values("mean_monetary", ascending=False).round(1)
+"""),
+        code("""\
+fig, ax = plt.subplots(figsize=(8, 3.6))
+bar_chart(value["segment"].value_counts(), ax=ax, title="各分层客户数")
+fig.tight_layout()
+"""),
+        md("""\
+## 2 · High-value customers are answered faster
+
+Each ticket gets a customer; `classify_frame(tier_col="segment")` raises the priority of the four 重要 segments by
+one level (`PriorityRules.tier_raises`), capped at `high` — urgent stays for safety, legal and large-loss cases.
+"""),
+        code("""\
+tickets = make_tickets(start="2024-10-01", n_days=92, per_day=24, seed=5)
+tickets = tickets[tickets["source"] == "银行"].reset_index(drop=True)
+tickets["customer_id"] = rng.choice(value["customer_id"], size=len(tickets))
+tickets = tickets.merge(value[["customer_id", "segment", "tier"]].rename(columns={"tier": "value_tier"}),
+                        on="customer_id", how="left")
+plain = fn.classify_frame(tickets)
+scored = fn.classify_frame(tickets, tier_col="segment")
+moved = scored["priority"] != plain["priority"]
+print(f"{len(scored):,} tickets; {int(moved.sum())} moved up one priority level")
+pd.crosstab(scored["segment"], [plain["priority"].rename("before"), scored["priority"].rename("after")])
+"""),
+        code("""\
+scored.loc[moved & (plain["kind"] == "complaint"), ["segment", "text"]].assign(
+    before=plain.loc[moved, "priority"], after=scored.loc[moved, "priority"]).head(5)
+"""),
+        code("""\
+by_segment = pd.crosstab(scored["segment"], scored["sentiment_label"], normalize="index")
+by_segment.round(2)
+"""),
+        md("""\
+## 3 · Key spreaders of negative feedback
+
+A synthetic repost forest: 20,000 posts in 200 cascades (Zipf-weighted cascade sizes, preferential attachment
+inside each cascade). `source` is the repost, `target` the post it reposts.
+"""),
+        code("""\
+edges, posts = synthetic_cascades(n_posts=20_000, n_roots=200, n_users=3000, seed=0)
+sp = fn.spread(edges, posts)
+sp.spreaders.head(8)[["rank", "author", "negative_posts", "negative_reach", "pagerank", "core", "examples"]]
+"""),
+        code("""\
+sp.cascades.head(8)
+"""),
+        code("""\
+fig, ax = plt.subplots(figsize=(8, 3.6))
+sizes = sp.cascades["reposts"].sort_values(ascending=False).reset_index(drop=True)
+ax.loglog(np.arange(1, len(sizes) + 1), sizes.clip(lower=1), marker=".", linestyle="none")
+ax.set(xlabel="级联排名（按规模）", ylabel="转发数", title="级联规模（合成数据，双对数坐标）")
+ax.grid(True, which="both")
+"""),
+        md("""\
+Alerts: a day alerts when a negative post reached at least 500 reposts (`reach_col`), next to the usual
+share / volume rules.
+"""),
+        code("""\
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    alerts = fn.sentiment_alerts(sp.posts, "time", freq="D", window=3, min_periods=2, reach_col="reach",
+                                 reach_threshold=500)
+alerts.loc[alerts["alert"], ["period", "count", "negative_share", "max_negative_reach", "reason"]]
+"""),
+        md("""\
+## 4 · In the HTML report
+
+`fn.report(..., segment_col="segment", spread_result=sp)` adds a customer-tier section (sentiment per segment) and a
+spread section (top spreaders, largest cascades).
+"""),
+        code("""\
+import tempfile
+from pathlib import Path
+
+out = fn.report(scored, Path(tempfile.mkdtemp()) / "report.html", time_col="created_at", segment_col="segment",
+                spread_result=sp)
+html = out.read_text(encoding="utf-8")
+print(out.name, f"{len(html) / 1e6:.1f} MB", "customers" in html, "spread" in html)
+"""),
+    ]
+
 # --------------------------------------------------------------------------- writing and running
 def to_notebook(cells: list[Cell]) -> object:
     """An nbformat v4 notebook of ``cells`` (no outputs)."""

@@ -98,6 +98,7 @@ def sentiment_alerts(
     ``sentiment_label`` column (run ``fn.classify_frame`` first). Columns :data:`ALERT_COLUMNS`, one row per
     period (``only_alerts``: just the alerting ones).
 
+    >>> import pandas as pd
     >>> posts = pd.DataFrame({"time": pd.date_range("2024-05-01", periods=3, freq="D"),
     ...                       "sentiment_label": ["negative", "negative", "positive"], "reach": [12, 640, 900]})
     >>> sentiment_alerts(posts, "time", window=2, min_periods=1, reach_col="reach", only_alerts=True,

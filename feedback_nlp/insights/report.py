@@ -114,13 +114,16 @@ _MSG: dict[str, tuple[str, str]] = {
     "baseline_rolling": ("前 {window} 天", "the previous {window} days"),
     "no_alert": ("{days} 天内没有预警。", "No alert in {days} days."),
     "n_alerts": ("{days} 天内有 {n} 天预警。", "{n} alert day(s) in {days} days."),
-    "h_date": ("日期", "date"), "h_negative_share": ("负面占比", "negative share"), "h_baseline": ("基线", "baseline"),
+    "h_date": ("日期", "date"), "h_negative_share": ("负面占比", "negative share"),
+    "h_baseline": ("基线", "baseline"),
     "h_reason": ("原因", "reason"),
-    "no_segment": ("未指定客户分层列（传入 segment_col=，例如按客户合并的 fn.rfm 结果中的 segment 列），不显示客户分层。",
+    "no_segment": ("未指定客户分层列（传入 segment_col=，例如按客户合并的 fn.rfm 结果中的 segment 列），"
+                   "不显示客户分层。",
                    "No customer segment column given (pass segment_col=, e.g. the 'segment' column of fn.rfm(...) "
                    "merged on the customer): customer tiers not shown."),
     "unknown_segment": ("（未知）", "(unknown)"),
-    "segment_note": ("按客户分层（最近消费、消费频率、消费金额）统计的反馈。用 tier_col= 分类时，重要价值客户的投诉优先级提高一级。",
+    "segment_note": ("按客户分层（最近消费、消费频率、消费金额）统计的反馈。"
+                     "用 tier_col= 分类时，重要价值客户的投诉优先级提高一级。",
                      "Feedback per customer segment (RFM: recency, frequency, monetary). Complaints from the 重要 "
                      "(high-value) segments are raised one priority level when classified with tier_col=."),
     "h_segment": ("客户分层", "segment"), "h_feedback": ("反馈", "feedback"), "h_negative": ("负面", "negative"),
