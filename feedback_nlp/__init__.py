@@ -25,6 +25,7 @@ from ._validation import ErrorPolicy
 from .classify.classifier import FeedbackClassifier
 from .classify.intent import Priority, PriorityRules, classify_kind, grade_priority, raise_for_tier
 from .classify.labels import display_name
+from .classify.modelfiles import ModelFormatError
 from .classify.registry import available_models, default_classifier, load
 from .classify.results import Classification, Sentiment, TopicHit
 from .classify.sentiment import SentimentModel
@@ -86,6 +87,7 @@ __all__ = [
     "underperformers",
     "heatmap",
     "report",
+    "ModelFormatError",  # issue 14: a damaged / incomplete model directory
     "rfm",
     "spread",
     "Spread",

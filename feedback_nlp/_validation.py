@@ -4,21 +4,33 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Set
 from typing import Any, Literal
 
-__all__ = ["ErrorPolicy", "MissingPolicy", "check_str_list", "check_text", "check_texts"]
+__all__ = ["ErrorPolicy", "MissingPolicy", "check_str_list", "check_text", "check_texts", "replace_surrogates"]
 
 ErrorPolicy = Literal["raise", "neutral"]
 #: What :func:`check_str_list` does with a missing row (None, NaN, pandas.NA).
 MissingPolicy = Literal["raise", "drop"]
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(text: str) -> str:
+    """``text`` with each lone UTF-16 surrogate (not encodable as UTF-8) replaced by U+FFFD.
+
+    >>> replace_surrogates("好\\ud800") == "好\\ufffd"
+    True
+    """
+    return text if text.isascii() or not _SURROGATE.search(text) else _SURROGATE.sub("\ufffd", text)
+
 
 def check_text(text: Any) -> str:
     """Return ``text`` if it is a ``str``; raise a TypeError that says what to pass otherwise."""
     if isinstance(text, str):
-        return text
+        return replace_surrogates(text)
     if isinstance(text, (bytes, bytearray)):
         raise TypeError("classify() takes str, got bytes: decode it first, e.g. data.decode('utf-8') or 'gb18030'")
     if isinstance(text, (list, tuple)):
@@ -42,6 +54,11 @@ def check_texts(texts: Any, errors: ErrorPolicy = "raise") -> tuple[list[str], l
         raise ValueError("errors must be 'raise' or 'neutral'")
     if isinstance(texts, (str, bytes)):
         raise TypeError("classify_batch() takes a list of texts; use classify() for one str")
+    if isinstance(texts, (Mapping, Set)) or type(texts).__name__ == "DataFrame":
+        kind = "DataFrame (iterating it gives column names)" if type(texts).__name__ == "DataFrame" else (
+            "dict (iterating it gives keys)" if isinstance(texts, Mapping) else "set (it has no order)")
+        raise TypeError(f"classify_batch() takes a list/tuple/array/Series of str, got a {kind}: pass e.g. "
+                        "list(d.values()), sorted(s) or df['text']")
     if not isinstance(texts, Iterable):
         raise TypeError(f"classify_batch() takes a list/tuple/array/Series of str, got {type(texts).__name__}")
     items = texts.tolist() if hasattr(texts, "tolist") else list(texts)
@@ -49,7 +66,7 @@ def check_texts(texts: Any, errors: ErrorPolicy = "raise") -> tuple[list[str], l
     missing: list[int] = []
     for i, v in enumerate(items):
         if isinstance(v, str):
-            out.append(v)
+            out.append(replace_surrogates(v))
         elif _is_missing(v):
             if errors == "raise":
                 raise ValueError(

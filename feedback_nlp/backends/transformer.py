@@ -64,6 +64,7 @@ import numpy as np
 
 from .._validation import check_str_list
 from ..classify.components import NotFittedError
+from ..classify.modelfiles import ModelFormatError, check_float, check_int, read_json
 from ..classify.results import SENTIMENT_LABELS, Sentiment
 from ..classify.sentiment import SentimentModel, binary_labels, prepare, three_way
 
@@ -74,6 +75,7 @@ __all__ = [
     "CONFIG_NAME",
     "FineTuneConfig",
     "TransformerSentiment",
+    "check_finite_parameters",
     "check_model_files",
     "is_transformer_dir",
     "load_transformer_classifier",
@@ -141,6 +143,15 @@ def check_model_files(directory: str | Path, ours: bool = False, marker: str | N
             f"{d} lacks {', '.join(missing)}: copy the complete checkpoint there (save_pretrained writes all of "
             "them); nothing is downloaded for a local directory"
         )
+
+
+def check_finite_parameters(module: Any, where: str | Path) -> None:
+    """:class:`~feedback_nlp.modelfiles.ModelFormatError` if a weight of a torch ``module`` is NaN or infinite."""
+    torch = _import_torch()
+    for name, tensor in module.state_dict().items():
+        if tensor.is_floating_point() and not bool(torch.isfinite(tensor).all()):
+            raise ModelFormatError(f"{where}: weight {name!r} holds NaN or infinite values; save or copy the model "
+                                   "again")
 
 
 def resolve_base(base: str | Path) -> tuple[str, bool]:
@@ -601,22 +612,38 @@ class TransformerSentiment(_TransformerBase):
         """Load what :meth:`save` wrote, from local files only (never contacts a hub)."""
         d = Path(directory)
         check_model_files(d, ours=True)
-        state = json.loads((d / CONFIG_NAME).read_text(encoding="utf-8"))
+        path = d / CONFIG_NAME
+        state = read_json(d, CONFIG_NAME)
         if state.get("format") != _FORMAT:
-            raise ValueError(f"{d}: transformer format {state.get('format')!r} is not {_FORMAT!r}; retrain the model")
-        m = cls(max_length=int(state["max_length"]), micro_batch=int(state["micro_batch"]),
-                head_fraction=float(state["head_fraction"]), neutral_threshold=float(state["neutral_threshold"]),
-                min_neutral=int(state["min_neutral"]), class_weight=state.get("class_weight"), device=device,
-                num_threads=num_threads)
+            raise ModelFormatError(f"{path}: transformer format {state.get('format')!r} is not {_FORMAT!r}; "
+                                   "retrain the model")
+        try:
+            m = cls(max_length=check_int(path, state, "max_length", 8, 1 << 16),
+                    micro_batch=check_int(path, state, "micro_batch", 1, 1 << 14),
+                    head_fraction=check_float(path, state, "head_fraction"),
+                    neutral_threshold=check_float(path, state, "neutral_threshold"),
+                    min_neutral=int(state["min_neutral"]), class_weight=state.get("class_weight"), device=device,
+                    num_threads=num_threads)
+            m.labels_ = tuple(str(x) for x in state["labels"])
+            m.temperature_ = check_float(path, {"temperature": state.get("temperature", 1.0)}, "temperature")
+        except ModelFormatError:
+            raise
+        except (KeyError, TypeError, ValueError) as e:
+            raise ModelFormatError(f"{path}: {type(e).__name__}: {e}; save or copy the model again") from None
+        if m.labels_ not in (("negative", "positive"), ("negative", "neutral", "positive")):
+            raise ModelFormatError(f"{path}: unexpected labels {m.labels_}")
         m._setup_torch()
         tf = _import_transformers()
-        m.tokenizer_ = tf.AutoTokenizer.from_pretrained(str(d), local_files_only=True)
-        model = tf.AutoModelForSequenceClassification.from_pretrained(str(d), local_files_only=True)
+        try:
+            m.tokenizer_ = tf.AutoTokenizer.from_pretrained(str(d), local_files_only=True)
+            model = tf.AutoModelForSequenceClassification.from_pretrained(str(d), local_files_only=True)
+        except ImportError:
+            raise
+        except Exception as e:  # safetensors, tokenizers and torch raise their own types for a damaged file
+            raise ModelFormatError(f"{d}: the transformer weights, config or tokenizer could not be read "
+                                   f"({type(e).__name__}: {e}); save or copy the model again") from None
+        check_finite_parameters(model, d)
         m.model_ = model.to(m._device()).eval()
-        m.labels_ = tuple(str(x) for x in state["labels"])
-        if m.labels_ not in (("negative", "positive"), ("negative", "neutral", "positive")):
-            raise ValueError(f"{d}: unexpected labels {m.labels_}")
-        m.temperature_ = float(state.get("temperature", 1.0))
         m.metrics_ = dict(state.get("metrics") or {})
         m.training_ = dict(state.get("training") or {})
         return m

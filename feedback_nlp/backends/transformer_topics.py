@@ -52,6 +52,7 @@ import numpy as np
 
 from .._numeric import sigmoid
 from .._validation import check_str_list
+from ..classify.modelfiles import ModelFormatError, check_finite, check_float, check_int, contained, read_json
 from ..classify.results import TopicHit
 from ..classify.sentiment import prepare
 from ..classify.topics import check_threshold, choose_threshold, fixed_polarities, parse_topic_labels, topic_matrix
@@ -61,6 +62,7 @@ from .transformer import (
     _import_torch,
     _import_transformers,
     _TransformerBase,
+    check_finite_parameters,
     check_model_files,
 )
 
@@ -467,32 +469,51 @@ class TransformerTopics(_TransformerBase):
         if not is_transformer_topics_dir(d):
             raise FileNotFoundError(f"{d} lacks {TOPICS_CONFIG_NAME}: not a transformer topic component; train one "
                                     "with `feedback-nlp train --backend transformers --task topics`")
-        state = json.loads((d / TOPICS_CONFIG_NAME).read_text(encoding="utf-8"))
+        path = d / TOPICS_CONFIG_NAME
+        state = read_json(d, TOPICS_CONFIG_NAME)
         if state.get("format") != _FORMAT:
-            raise ValueError(f"{d}: transformer topics format {state.get('format')!r} is not {_FORMAT!r}; "
-                             "retrain the topic component")
-        sub = d / str(state.get("subdir", SUBDIR))
+            raise ModelFormatError(f"{path}: transformer topics format {state.get('format')!r} is not "
+                                   f"{_FORMAT!r}; retrain the topic component")
+        sub = contained(d, str(state.get("subdir", SUBDIR)))  # never a path outside the model directory
         check_model_files(sub, ours=True, marker=None)
-        threshold = state["threshold"]
-        m = cls(max_length=int(state["max_length"]), micro_batch=int(state["micro_batch"]),
-                head_fraction=float(state["head_fraction"]), dropout=float(state["dropout"]),
-                threshold=threshold if isinstance(threshold, str) else float(threshold),
-                neutral_band=float(state["neutral_band"]), device=device, num_threads=num_threads)
+        try:
+            threshold = state["threshold"]
+            m = cls(max_length=check_int(path, state, "max_length", 8, 1 << 16),
+                    micro_batch=check_int(path, state, "micro_batch", 1, 1 << 14),
+                    head_fraction=check_float(path, state, "head_fraction"),
+                    dropout=check_float(path, state, "dropout"),
+                    threshold=threshold if isinstance(threshold, str) else float(threshold),
+                    neutral_band=check_float(path, state, "neutral_band"), device=device, num_threads=num_threads)
+            hidden_size = check_int(path, state, "hidden_size", 1, 1 << 16)
+            m.topics_ = tuple(str(t) for t in state["topics"])
+            if not 1 <= len(m.topics_) <= 1000:
+                raise ModelFormatError(f"{path}: {len(m.topics_)} topics; a model has 1 to 1000")
+            m.thresholds_ = np.asarray(state["thresholds"], dtype=np.float64)
+            check_finite(path, "thresholds", m.thresholds_)
+            m.fixed_polarity_ = {str(k): str(v) for k, v in state["fixed_polarity"].items()}
+            m.polarity_source_ = {str(k): str(v) for k, v in state["polarity_source"].items()}
+        except ModelFormatError:
+            raise
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            raise ModelFormatError(f"{path}: {type(e).__name__}: {e}; save or copy the model again") from None
+        if m.thresholds_.shape != (len(m.topics_),) or set(m.polarity_source_) != set(m.topics_):
+            raise ModelFormatError(f"{path} is inconsistent (topics, thresholds, polarity_source); "
+                                   "retrain the topic component")
         m._setup_torch()
         tf = _import_transformers()
         from safetensors.torch import load_model
 
-        m._load_tokenizer(str(sub), True)
-        m.topics_ = tuple(str(t) for t in state["topics"])
-        m.thresholds_ = np.asarray(state["thresholds"], dtype=np.float64)
-        m.fixed_polarity_ = {str(k): str(v) for k, v in state["fixed_polarity"].items()}
-        m.polarity_source_ = {str(k): str(v) for k, v in state["polarity_source"].items()}
-        if len(m.thresholds_) != len(m.topics_) or set(m.polarity_source_) != set(m.topics_):
-            raise ValueError(f"{d / TOPICS_CONFIG_NAME} is inconsistent (topics, thresholds, polarity_source); "
-                             "retrain the topic component")
-        encoder = tf.AutoModel.from_config(tf.AutoConfig.from_pretrained(str(sub), local_files_only=True))
-        net = _topic_net_class()(encoder, len(m.topics_), int(state["hidden_size"]), m.dropout)
-        load_model(net, str(sub / _WEIGHTS))
+        try:
+            m._load_tokenizer(str(sub), True)
+            encoder = tf.AutoModel.from_config(tf.AutoConfig.from_pretrained(str(sub), local_files_only=True))
+            net = _topic_net_class()(encoder, len(m.topics_), hidden_size, m.dropout)
+            load_model(net, str(sub / _WEIGHTS))
+        except ImportError:
+            raise
+        except Exception as e:  # safetensors, tokenizers and torch raise their own types for a damaged file
+            raise ModelFormatError(f"{sub}: the topic transformer weights, config or tokenizer could not be read "
+                                   f"({type(e).__name__}: {e}); save or copy the model again") from None
+        check_finite_parameters(net, sub)
         m.model_ = net.to(m._device()).eval()
         m.metrics_ = dict(state.get("metrics") or {})
         m.training_ = dict(state.get("training") or {})

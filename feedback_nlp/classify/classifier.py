@@ -8,7 +8,7 @@ A model is a directory: ``meta.json`` (name, version, library version, metrics: 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,18 +18,24 @@ import numpy as np
 from .._validation import ErrorPolicy, check_text, check_texts
 from .components import SentimentComponent, TopicComponent, component_class
 from .intent import DEFAULT_RULES, Priority, PriorityRules, classify_kind, grade_priority, raise_for_tier
+from .modelfiles import ModelFormatError, check_files, contained, file_sizes, read_json, save_model_dir
 from .results import SENTIMENT_LABELS, Classification, Sentiment, TopicHit
 from .sentiment import normalize_all, prepare_normalized
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["EMPTY_SENTIMENT", "FRAME_COLUMNS", "MODEL_FORMAT", "FeedbackClassifier"]
+__all__ = ["EMPTY_SENTIMENT", "FRAME_COLUMNS", "MODEL_FORMAT", "FeedbackClassifier", "ModelFormatError"]
 
 #: Major format of model directories this version reads; a directory of another major is refused.
 MODEL_FORMAT = 1
 #: What an empty or whitespace-only text gets: neutral, score 0, all mass on neutral.
 EMPTY_SENTIMENT = Sentiment("neutral", 0.0, {"negative": 0.0, "neutral": 1.0, "positive": 0.0})
+
+
+def _has_content(normalized: str) -> bool:
+    """True when a normalised text holds a letter, digit or CJK character (not only punctuation and symbols)."""
+    return any(ch.isalnum() for ch in normalized)
 
 
 def _chunks(n: int, size: int) -> Iterator[tuple[int, int]]:
@@ -104,15 +110,20 @@ class FeedbackClassifier:
         return out
 
     def _classify_checked(self, texts: list[str]) -> list[Classification]:
-        live = [i for i, t in enumerate(texts) if t.strip()]
         out = [
             Classification(t, EMPTY_SENTIMENT, (), "other", Priority.SUGGESTION, Priority.SUGGESTION.respond_within)
             for t in texts
         ]
-        if not live:
+        # Normalise once; every component reads the same prepared text. A text with no letter, digit or Chinese
+        # character once normalised (emoji without meaning, control or zero-width characters, punctuation only)
+        # is scored like an empty text.
+        candidates = [i for i, t in enumerate(texts) if t.strip()]
+        normalized = normalize_all(texts[i] for i in candidates)
+        kept = [(i, t) for i, t in zip(candidates, normalized) if _has_content(t)]
+        if not kept:
             return out
-        # Normalise once; every component reads the same prepared text.
-        norm = normalize_all(texts[i] for i in live)
+        live = [i for i, _ in kept]
+        norm = [t for _, t in kept]
         docs = [prepare_normalized(t) for t in norm]
         probs = self.sentiment.predict_proba_prepared(docs)
         sentiments = self.sentiment.sentiments_from_proba(probs)
@@ -167,6 +178,8 @@ class FeedbackClassifier:
         for name, col in (("text_col", text_col), ("tier_col", tier_col)):
             if col is not None and col not in df.columns:
                 raise KeyError(f"column {col!r} not in the DataFrame (columns: {list(df.columns)}); pass {name}=")
+            if col is not None and (n := int((df.columns == col).sum())) > 1:
+                raise ValueError(f"the DataFrame has {n} columns named {col!r}: rename or drop all but one")
         if not isinstance(prefix, str):
             raise TypeError(f"prefix must be a str such as 'pred_'; got {type(prefix).__name__}")
         clash = [prefix + c for c in FRAME_COLUMNS if prefix + c in df.columns]
@@ -199,31 +212,49 @@ class FeedbackClassifier:
     __call__ = classify_batch
 
     # ---------------------------------------------------------------- persistence
-    def save(self, directory: str | Path) -> Path:
-        """Write the model directory (weights, ``meta.json``, ``README.md`` model card)."""
-        d = Path(directory)
-        d.mkdir(parents=True, exist_ok=True)
-        self.sentiment.save(d)
-        if self.topics is not None:
-            self.topics.save(d)
+    def save(self, directory: str | Path, extra_files: Mapping[str, str] | None = None) -> Path:
+        """Write the model directory (weights, ``meta.json``, ``README.md`` model card), atomically.
+
+        The model is written into a temporary directory next to ``directory`` and swapped in whole
+        (:func:`~feedback_nlp.classify.modelfiles.save_model_dir`): a crash or kill during the save leaves the
+        previous model loadable, and no file of the previous model survives into the new one. ``meta.json`` lists
+        the components, their backends and every file with its size. A non-empty directory that holds no model
+        is refused (``FileExistsError``). ``extra_files``: ``{name: text}`` written beside the model (e.g.
+        ``metrics.json``) and listed with it.
+        """
         from .. import __version__
 
-        meta = {
-            "name": d.name,
-            "version": "0.0.0",
-            "description": "",
-            **self.meta,
-            "format": MODEL_FORMAT,
-            "feedback_nlp_version": __version__,
-            "components": ["sentiment", *(["topics"] if self.topics is not None else [])],
-            "component_backends": {"sentiment": self.sentiment.backend,
-                                   **({"topics": self.topics.backend} if self.topics is not None else {})},
-            **({"topics": {"names": list(self.topics.topics_), "training": getattr(self.topics, "training_", {})}}
-               if self.topics is not None else {}),
-            "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        }
-        (d / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
-        (d / "README.md").write_text(model_card(meta), encoding="utf-8")
+        d = Path(directory).expanduser()
+        meta: dict[str, Any] = {}
+
+        def write(tmp: Path) -> None:
+            nonlocal meta
+            self.sentiment.save(tmp)
+            if self.topics is not None:
+                self.topics.save(tmp)
+            (tmp / "README.md").unlink(missing_ok=True)  # a component's own card; the model card is written below
+            for name, text in (extra_files or {}).items():
+                contained(tmp, name).write_text(text, encoding="utf-8")
+            meta = {
+                "name": d.name,
+                "version": "0.0.0",
+                "description": "",
+                **self.meta,
+                "format": MODEL_FORMAT,
+                "feedback_nlp_version": __version__,
+                "components": ["sentiment", *(["topics"] if self.topics is not None else [])],
+                "component_backends": {"sentiment": self.sentiment.backend,
+                                       **({"topics": self.topics.backend} if self.topics is not None else {})},
+                **({"topics": {"names": list(self.topics.topics_),
+                               "training": getattr(self.topics, "training_", {})}}
+                   if self.topics is not None else {}),
+                "files": file_sizes(tmp),
+                "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            }
+            (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+            (tmp / "README.md").write_text(model_card(meta), encoding="utf-8")
+
+        save_model_dir(d, write)
         self.meta = meta
         return d
 
@@ -231,29 +262,31 @@ class FeedbackClassifier:
     def load(cls, directory: str | Path, device: str | None = None) -> FeedbackClassifier:
         """Load a model directory written by :meth:`save`; refuses other formats with a clear message.
 
-        Each component listed in ``meta.json`` is loaded by the class registered for its backend
+        Only the components listed in ``meta.json`` are read, each by the class registered for its backend
         (:mod:`feedback_nlp.classify.components`); ``device`` goes to every component (transformer backends run
-        there; linear ones ignore it).
+        there; linear ones ignore it). A listed file that is missing, truncated, corrupt or implausible, or a path
+        that leaves the directory, raises :class:`~feedback_nlp.classify.modelfiles.ModelFormatError` naming it.
         """
         d = Path(directory)
         if not d.is_dir():
             raise FileNotFoundError(f"model directory {d} does not exist")
-        meta_path = d / "meta.json"
-        if not meta_path.exists():
+        if not (d / "meta.json").exists():
             raise FileNotFoundError(f"{d} has no meta.json: not a feedback_nlp model directory")
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        meta = read_json(d, "meta.json")
         if meta.get("format") != MODEL_FORMAT:
-            raise ValueError(
+            raise ModelFormatError(
                 f"{d} is model format {meta.get('format')!r} (saved by feedback_nlp "
                 f"{meta.get('feedback_nlp_version')}); this version reads format {MODEL_FORMAT}: retrain or upgrade"
             )
+        if "files" in meta:
+            check_files(d, meta["files"])
         backends = component_backends(d, meta)
         components: dict[str, Any] = {}
         for name in ("sentiment", "topics"):
             if name in backends:
                 components[name] = component_class(name, backends[name]).load(d, device=device)
         if "sentiment" not in components:
-            raise ValueError(f"{d}/meta.json lists no sentiment component: not a feedback_nlp model directory")
+            raise ModelFormatError(f"{d / 'meta.json'} lists no sentiment component: not a feedback_nlp model")
         return cls(components["sentiment"], meta, components.get("topics"))
 
     def __repr__(self) -> str:
@@ -266,7 +299,14 @@ def component_backends(d: Path, meta: dict[str, Any]) -> dict[str, str]:
     read from the component files they wrote: ``transformer_sentiment.json`` / ``sentiment.json``,
     ``topics.json`` / ``transformer_topics.json`` (``topics.json`` wins, as it always did)."""
     if meta.get("component_backends"):
-        return dict(meta["component_backends"])
+        backends = meta["component_backends"]
+        listed = meta.get("components", list(backends) if isinstance(backends, dict) else [])
+        if (not isinstance(backends, dict) or not all(isinstance(v, str) for v in backends.values())
+                or not isinstance(listed, list) or set(backends) != set(listed)
+                or not set(backends) <= {"sentiment", "topics"}):
+            raise ModelFormatError(f"{d / 'meta.json'}: components {listed!r} and component_backends "
+                                   f"{backends!r} do not match")
+        return {str(k): v for k, v in backends.items()}
     out = {"sentiment": "transformers" if (d / "transformer_sentiment.json").is_file() else "linear"}
     if (d / "topics.json").exists():
         out["topics"] = "linear"

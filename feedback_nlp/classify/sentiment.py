@@ -38,6 +38,7 @@ from ..text.features import CharNgramTfidf
 from ..text.negation import rewrite_negations
 from ..text.normalize import MAX_CHARS, normalize, truncate
 from .components import NotFittedError
+from .modelfiles import MAX_FEATURES, ModelFormatError, check_finite, check_float, check_int, read_arrays, read_json
 from .results import SENTIMENT_LABELS, Sentiment
 
 __all__ = ["SentimentModel", "ThreeWayHead", "binary_labels", "three_way"]
@@ -451,30 +452,53 @@ class SentimentModel:
 
     @classmethod
     def load(cls, directory: str | Path, device: str | None = None) -> SentimentModel:
-        """Load what :meth:`save` wrote. ``device`` is accepted for the common loader signature and ignored:
-        a linear model runs on the CPU."""
+        """Load what :meth:`save` wrote; every value is checked (types, sizes, finite weights) before any
+        allocation, and a missing or damaged file raises :class:`~feedback_nlp.classify.modelfiles.ModelFormatError`.
+        ``device`` is accepted for the common loader signature and ignored: a linear model runs on the CPU."""
         d = Path(directory)
-        try:
-            state = json.loads((d / "sentiment.json").read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise FileNotFoundError(f"{d} has no sentiment.json: is it a feedback_nlp model directory?") from None
+        state = read_json(d, "sentiment.json")
+        path = d / "sentiment.json"
         if state.get("format") != _FORMAT:
-            raise ValueError(f"{d}: sentiment format {state.get('format')!r} is not {_FORMAT!r}; retrain the model")
-        params = {k: state[k] for k in ("C", "n_features", "min_df", "neutral_threshold", "calibration_folds",
-                                        "head_C", "neutral_weight", "min_neutral", "max_iter", "random_state")}
-        m = cls(ngram_range=(int(state["ngram_range"][0]), int(state["ngram_range"][1])), **params)
-        with np.load(d / "sentiment.npz", allow_pickle=False) as z:
-            idx, idf, coef = z["index"], z["idf"], z["coef"]
+            raise ModelFormatError(f"{path}: sentiment format {state.get('format')!r} is not {_FORMAT!r}; retrain "
+                                   "the model")
+        try:
+            n_features = check_int(path, state, "n_features", 1, MAX_FEATURES)
+            ngram = state.get("ngram_range")
+            if not isinstance(ngram, list) or len(ngram) != 2:
+                raise ModelFormatError(f"{path}: 'ngram_range' is {ngram!r}, not [low, high]")
+            lo = check_int(path, {"ngram_range[0]": ngram[0]}, "ngram_range[0]", 1, 16)
+            hi = check_int(path, {"ngram_range[1]": ngram[1]}, "ngram_range[1]", lo, 16)
+            params = {k: state[k] for k in ("C", "min_df", "neutral_threshold", "calibration_folds", "head_C",
+                                            "neutral_weight", "min_neutral", "max_iter", "random_state")}
+            m = cls(ngram_range=(lo, hi), n_features=n_features, **params)
+            m.neutral_threshold = check_float(path, state, "neutral_threshold")
+            m.intercept_ = check_float(path, state, "intercept")
+            calibration = state["calibration"]
+            if not isinstance(calibration, list) or len(calibration) != 2:
+                raise ModelFormatError(f"{path}: 'calibration' is {calibration!r}, not [a, b]")
+            m.calibration_ = (check_float(path, {"calibration": calibration[0]}, "calibration"),
+                              check_float(path, {"calibration": calibration[1]}, "calibration"))
+            m.n_train_ = int(state.get("n_train", 0))
+            head = state.get("three_way_head")
+            m.head_ = ThreeWayHead.from_dict(head) if head else None
+            if m.head_ is not None:
+                for key in ("mean_", "scale_", "coef_", "intercept_"):
+                    check_finite(path, f"three_way_head.{key.rstrip('_')}", np.asarray(getattr(m.head_, key),
+                                                                                     dtype=float))
+        except ModelFormatError:
+            raise
+        except (KeyError, TypeError, ValueError, IndexError) as e:
+            raise ModelFormatError(f"{path}: {type(e).__name__}: {e}; save or copy the model again") from None
+        arrays = read_arrays(d, "sentiment.npz", ("index", "idf", "coef"), n_features)
+        idx, idf, coef = arrays["index"], arrays["idf"], arrays["coef"]
+        npz = d / "sentiment.npz"
+        if idx.ndim != 1 or idf.shape != idx.shape or coef.shape != idx.shape or idx.dtype.kind not in "iu":
+            raise ModelFormatError(f"{npz}: arrays index / idf / coef do not have one matching length")
+        if len(idx) and (int(idx.min()) < 0 or int(idx.max()) >= n_features):
+            raise ModelFormatError(f"{npz}: feature indexes outside [0, {n_features})")
         m.featurizer_ = m._featurizer()
         m.featurizer_.idf_ = np.zeros(m.n_features, dtype=np.float32)
         m.featurizer_.idf_[idx] = idf
         m.coef_ = np.zeros(m.n_features, dtype=np.float32)
         m.coef_[idx] = coef
-        m.intercept_ = float(state["intercept"])
-        m.calibration_ = (float(state["calibration"][0]), float(state["calibration"][1]))
-        m.n_train_ = int(state.get("n_train", 0))
-        head = state.get("three_way_head")
-        m.head_ = ThreeWayHead.from_dict(head) if head else None
         return m
-
-

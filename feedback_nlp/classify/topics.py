@@ -54,6 +54,7 @@ from .._validation import check_str_list
 from ..text.features import CharNgramTfidf
 from .components import NotFittedError
 from .lexicon import DEFAULT_LEXICON
+from .modelfiles import MAX_FEATURES, ModelFormatError, check_finite, check_int, read_arrays, read_json
 from .results import TopicHit
 from .sentiment import prepare
 
@@ -65,6 +66,8 @@ __all__ = ["CLAUSE_SPLIT", "TopicModel", "choose_threshold", "clause_spans", "fi
            "check_threshold", "parse_topic_labels", "topic_matrix"]
 
 _FORMAT = "feedback_nlp.topics/1"  # a file-format id: unchanged when the module moved
+#: Most topics a saved topic model may declare (checked on load).
+_MAX_TOPICS = 1000
 _POLARITIES = ("negative", "neutral", "positive")
 #: Where clauses end: punctuation, whitespace and contrast / concession words.
 CLAUSE_SPLIT = re.compile(
@@ -266,6 +269,9 @@ class TopicModel:
 
     #: What ``topics.json`` says about how the loaded model was made (set by :meth:`load`).
     training_: dict[str, Any]
+
+    #: How ``meta.json`` lists this component.
+    component_kind = "topics"
 
     def __init__(
         self,
@@ -664,30 +670,61 @@ class TopicModel:
 
     @classmethod
     def load(cls, directory: str | Path, device: str | None = None) -> TopicModel:
-        """Load what :meth:`save` wrote (JSON + npz, no pickle); ``device`` is ignored (a linear model runs on
-        the CPU)."""
+        """Load what :meth:`save` wrote (JSON + npz, no pickle); values and shapes are checked before any
+        allocation, and a missing or damaged file raises :class:`~feedback_nlp.classify.modelfiles.ModelFormatError`.
+        ``device`` is ignored (a linear model runs on the CPU)."""
         d = Path(directory)
-        try:
-            state = json.loads((d / "topics.json").read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise FileNotFoundError(f"{d} has no topics.json: train a topic model first (TopicModel.save)") from None
+        path = d / "topics.json"
+        state = read_json(d, "topics.json")
         if state.get("format") != _FORMAT:
-            raise ValueError(f"{d}: topics format {state.get('format')!r} is not {_FORMAT!r}; retrain the model")
-        if list(state["stack_features"]) != list(_STACK_FEATURES):
-            raise ValueError(f"{d}: topic combiner was saved with other features; retrain the model")
-        keys = ("n_features", "min_df", "C", "weak_C", "stack_C", "weak_max_clauses", "weak_mask", "use_lexicon",
-                "use_weak", "use_learned", "lexicon_floor", "threshold", "polarity_lexicon_weight",
-                "neutral_band", "cv_folds", "random_state")
-        m = cls(ngram_range=(int(state["ngram_range"][0]), int(state["ngram_range"][1])),
-                **{k: state[k] for k in keys})
-        m.topics_ = [str(t) for t in state["topics"]]
-        m.fixed_polarity_ = {str(k): str(v) for k, v in state["fixed_polarity"].items()}
-        m.lexicon_ = {str(k): [list(e) for e in v] for k, v in state["lexicon"].items()}
-        m.lexicon = m.lexicon_
-        m._lex = _Lexicon(m.lexicon_, m.topics_)
-        n_t = len(m.topics_)
-        with np.load(d / "topics.npz", allow_pickle=False) as z:
-            idx, idf, weak, coef = z["index"], z["idf"], z["weak_coef"], z["coef"]
+            raise ModelFormatError(f"{path}: topics format {state.get('format')!r} is not {_FORMAT!r}; retrain the "
+                                   "model")
+        try:
+            if list(state["stack_features"]) != list(_STACK_FEATURES):
+                raise ModelFormatError(f"{path}: topic combiner was saved with other features; retrain the model")
+            n_features = check_int(path, state, "n_features", 1, MAX_FEATURES)
+            ngram = state["ngram_range"]
+            if not isinstance(ngram, list) or len(ngram) != 2:
+                raise ModelFormatError(f"{path}: 'ngram_range' is {ngram!r}, not [low, high]")
+            lo = check_int(path, {"ngram_range[0]": ngram[0]}, "ngram_range[0]", 1, 16)
+            hi = check_int(path, {"ngram_range[1]": ngram[1]}, "ngram_range[1]", lo, 16)
+            keys = ("min_df", "C", "weak_C", "stack_C", "weak_max_clauses", "weak_mask", "use_lexicon",
+                    "use_weak", "use_learned", "lexicon_floor", "threshold", "polarity_lexicon_weight",
+                    "neutral_band", "cv_folds", "random_state")
+            m = cls(ngram_range=(lo, hi), n_features=n_features, **{k: state[k] for k in keys})
+            m.topics_ = [str(t) for t in state["topics"]]
+            n_t = len(m.topics_)
+            if not 1 <= n_t <= _MAX_TOPICS:
+                raise ModelFormatError(f"{path}: {n_t} topics; a model has 1 to {_MAX_TOPICS}")
+            m.fixed_polarity_ = {str(k): str(v) for k, v in state["fixed_polarity"].items()}
+            m.lexicon_ = {str(k): [list(e) for e in v] for k, v in state["lexicon"].items()}
+            m.lexicon = m.lexicon_
+            m._lex = _Lexicon(m.lexicon_, m.topics_)
+            vectors = {}
+            for key in ("weak_intercept", "intercept", "stack_mean", "stack_scale", "stack_coef", "stack_intercept",
+                        "lexicon_precision"):
+                vectors[key] = np.asarray(state[key], dtype=np.float64)
+                check_finite(path, key, vectors[key])
+                if vectors[key].size > n_t * 64:
+                    raise ModelFormatError(f"{path}: {key!r} has {vectors[key].size} values for {n_t} topics")
+            default = 0.5 if m.threshold == "auto" else float(m.threshold)
+            thresholds = np.asarray(state.get("thresholds", [default] * n_t), dtype=np.float64)
+            check_finite(path, "thresholds", thresholds)
+            if thresholds.shape != (n_t,):
+                raise ModelFormatError(f"{path}: {thresholds.size} thresholds for {n_t} topics")
+            weak_trained = [bool(b) for b in state["weak_trained"]]
+        except ModelFormatError:
+            raise
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as e:
+            raise ModelFormatError(f"{path}: {type(e).__name__}: {e}; save or copy the model again") from None
+        arrays = read_arrays(d, "topics.npz", ("index", "idf", "weak_coef", "coef"), n_features * n_t)
+        idx, idf, weak, coef = arrays["index"], arrays["idf"], arrays["weak_coef"], arrays["coef"]
+        npz = d / "topics.npz"
+        if (idx.ndim != 1 or idx.dtype.kind not in "iu" or idf.shape != idx.shape
+                or weak.shape != (n_t, len(idx)) or coef.shape != (n_t, len(idx))):
+            raise ModelFormatError(f"{npz}: arrays index / idf / weak_coef / coef do not match {n_t} topics")
+        if len(idx) and (int(idx.min()) < 0 or int(idx.max()) >= n_features):
+            raise ModelFormatError(f"{npz}: feature indexes outside [0, {n_features})")
         m.featurizer_ = CharNgramTfidf(m.ngram_range, m.n_features, m.min_df)
         m.featurizer_.idf_ = np.zeros(m.n_features, dtype=np.float32)
         m.featurizer_.idf_[idx] = idf
@@ -696,16 +733,15 @@ class TopicModel:
         m.coef_ = np.zeros((n_t, m.n_features), dtype=np.float32)
         m.coef_[:, idx] = coef
         m._cache_weights()
-        m.weak_intercept_ = np.asarray(state["weak_intercept"], dtype=np.float64)
-        m.weak_trained_ = [bool(b) for b in state["weak_trained"]]
-        m.intercept_ = np.asarray(state["intercept"], dtype=np.float64)
-        m.stack_mean_ = np.asarray(state["stack_mean"], dtype=np.float64)
-        m.stack_scale_ = np.asarray(state["stack_scale"], dtype=np.float64)
-        m.stack_coef_ = np.asarray(state["stack_coef"], dtype=np.float64)
-        m.stack_intercept_ = np.asarray(state["stack_intercept"], dtype=np.float64)
-        m.lexicon_precision_ = np.asarray(state["lexicon_precision"], dtype=np.float64)
-        default = 0.5 if m.threshold == "auto" else float(m.threshold)
-        m.thresholds_ = np.asarray(state.get("thresholds", [default] * n_t), dtype=np.float64)
+        m.weak_intercept_ = vectors["weak_intercept"]
+        m.weak_trained_ = weak_trained
+        m.intercept_ = vectors["intercept"]
+        m.stack_mean_ = vectors["stack_mean"]
+        m.stack_scale_ = vectors["stack_scale"]
+        m.stack_coef_ = vectors["stack_coef"]
+        m.stack_intercept_ = vectors["stack_intercept"]
+        m.lexicon_precision_ = vectors["lexicon_precision"]
+        m.thresholds_ = thresholds
         m.n_train_ = int(state.get("n_train", 0))
         m.n_weak_clauses_ = int(state.get("n_weak_clauses", 0))
         m.training_ = dict(state.get("training") or {})

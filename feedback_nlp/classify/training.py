@@ -1,11 +1,11 @@
 """Reading labelled files, training and evaluating models (used by the CLI and ``scripts/``).
 
-Files are read with Hugging Face ``datasets`` (CSV, JSON Lines, Parquet), so users' own exports work as they are.
+Files are read directly with pandas / pyarrow (CSV, JSON Lines, Parquet), every column as written, no cache.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,49 +17,54 @@ from .sentiment import SentimentModel, binary_labels
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["evaluate_sentiment", "expected_calibration_error", "read_table", "split_holdout", "train_sentiment",
-           "training_record"]
+__all__ = ["MIN_ROWS_PER_CLASS", "check_training_labels", "evaluate_sentiment", "expected_calibration_error",
+           "map_labels", "read_table", "split_holdout", "train_sentiment", "training_record"]
 
-_BUILDERS = {".csv": "csv", ".tsv": "csv", ".json": "json", ".jsonl": "json", ".parquet": "parquet"}
+#: Fewest rows of each class (negative, positive) that ``train`` accepts: below it a model learns noise.
+MIN_ROWS_PER_CLASS = 20
 
 
-def read_table(path: str | Path, columns: Sequence[str] = (), encoding: str = "utf-8") -> pd.DataFrame:
-    """Read a CSV / TSV / JSONL / Parquet file into a DataFrame (via ``datasets``), checking ``columns`` exist.
+def read_table(path: str | Path, columns: Sequence[str] = (), encoding: str = "utf-8",
+               infer_types: bool = False) -> pd.DataFrame:
+    """Read a CSV / TSV / JSONL / JSON / Parquet file as written (see :func:`feedback_nlp._files.read_table`).
 
     >>> read_table("reviews.csv", ["text", "label"])  # doctest: +SKIP
     """
-    p = Path(path)
-    if not p.exists():
-        raise FileNotFoundError(f"no such file: {p}")
-    builder = _BUILDERS.get(p.suffix.lower())
-    if builder is None:
-        raise ValueError(f"{p}: unknown file type {p.suffix!r}; use .csv, .tsv, .jsonl, .json or .parquet")
-    import datasets
+    from .._files import read_table as _read
 
-    kwargs: dict[str, Any] = {}
-    if builder == "csv":
-        # A blank line is an empty text, not nothing: keep it so no row is silently lost.
-        kwargs.update(encoding=encoding, skip_blank_lines=False)
-        if p.suffix.lower() == ".tsv":
-            kwargs["sep"] = "\t"
-    datasets.disable_progress_bars()
-    datasets.logging.set_verbosity_error()
+    return _read(path, columns, encoding=encoding, infer_types=infer_types)
+
+
+def map_labels(labels: Sequence[Any], label_map: Mapping[str, Any] | None) -> list[Any]:
+    """``labels`` with each value found in ``label_map`` (compared as stripped strings) replaced by its mapping.
+
+    >>> map_labels(["赞", "踩", 1], {"赞": "positive", "踩": "negative"})
+    ['positive', 'negative', 1]
+    """
+    if not label_map:
+        return list(labels)
+    table = {str(k).strip(): v for k, v in label_map.items()}
+    return [table.get(str(v).strip(), v) if v is not None else v for v in labels]
+
+
+def check_training_labels(labels: Sequence[Any], min_rows_per_class: int = MIN_ROWS_PER_CLASS) -> np.ndarray:
+    """Labels as 1 / 0 / -1 (:func:`~feedback_nlp.sentiment.binary_labels`); ``ValueError`` for an unknown label
+    (naming it and the ``label_map`` remedy) or fewer than ``min_rows_per_class`` negative or positive rows.
+
+    >>> int(check_training_labels(["positive"] * 20 + ["negative"] * 20).sum())
+    20
+    """
     try:
-        ds = datasets.load_dataset(builder, data_files=str(p), split="train", **kwargs)
-    except Exception as e:
-        cause: BaseException | None = e
-        while cause is not None and not isinstance(cause, UnicodeDecodeError):
-            cause = cause.__cause__ or cause.__context__
-        if cause is not None:
-            raise ValueError(
-                f"{p} is not valid {encoding}: pass the file's encoding (e.g. --encoding gb18030)"
-            ) from e
-        raise ValueError(f"could not read {p}: {e}") from e
-    df = ds.to_pandas()
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise KeyError(f"{p} has no column(s) {missing}; its columns are {list(df.columns)}")
-    return df  # type: ignore[no-any-return]
+        y = binary_labels(labels)
+    except ValueError as e:
+        raise ValueError(f"{e}, or map your own labels with --label-map / label_map= "
+                         "(e.g. '{\"赞\": \"positive\", \"踩\": \"negative\"}')") from None
+    n_neg, n_pos = int((y == 0).sum()), int((y == 1).sum())
+    if min(n_neg, n_pos) < min_rows_per_class:
+        raise ValueError(
+            f"{n_neg} negative and {n_pos} positive rows: training needs at least {min_rows_per_class} of each "
+            "(more is better: a few hundred per class); label more data")
+    return y
 
 
 def split_holdout(
@@ -108,12 +113,17 @@ def training_record(data: str | Path, rows: int, command: Sequence[str], **extra
 
 
 def train_sentiment(
-    texts: Sequence[str], labels: Sequence[Any], meta: dict[str, Any] | None = None, **params: Any
+    texts: Sequence[str], labels: Sequence[Any], meta: dict[str, Any] | None = None, *,
+    label_map: Mapping[str, Any] | None = None, min_rows_per_class: int = MIN_ROWS_PER_CLASS, **params: Any
 ) -> FeedbackClassifier:
     """Train a :class:`FeedbackClassifier` whose sentiment component is a :class:`SentimentModel`.
 
-    ``params`` go to :class:`SentimentModel` (``C``, ``neutral_threshold``, ...).
+    ``params`` go to :class:`SentimentModel` (``C``, ``neutral_threshold``, ...). ``label_map`` maps your own
+    label strings to positive / negative / neutral; fewer than ``min_rows_per_class`` (20) negative or positive
+    rows raise ``ValueError``.
     """
+    labels = map_labels(labels, label_map)
+    check_training_labels(labels, min_rows_per_class)
     model = SentimentModel(**params).fit(list(texts), list(labels))
     return FeedbackClassifier(model, meta)
 

@@ -1,4 +1,5 @@
-"""Helpers shared by the command modules: the table writer and the topic-label cell parser."""
+"""Helpers shared by the command modules: the (atomic) table writer, output checks, ``--label-map`` and the
+topic-label cell parser."""
 
 from __future__ import annotations
 
@@ -8,20 +9,47 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["TRAIN_OPTIONS", "add_train_options", "read_topic_labels", "topic_label", "write_table"]
+__all__ = ["TRAIN_OPTIONS", "add_train_options", "check_outputs", "label_map", "read_topic_labels", "topic_label",
+           "write_table"]
 
 
 def write_table(df: Any, path: Path) -> None:
-    """Write ``df`` as .csv, .tsv, .jsonl/.json or .parquet, chosen by the suffix of ``path``."""
-    suffix = path.suffix.lower()
-    if suffix in (".jsonl", ".json"):
-        df.to_json(path, orient="records", lines=True, force_ascii=False, date_format="iso")
-    elif suffix == ".parquet":
-        df.to_parquet(path)
-    elif suffix in (".csv", ".tsv"):
-        df.to_csv(path, index=False, sep="\t" if suffix == ".tsv" else ",")
-    else:
-        raise ValueError(f"{path}: unknown output type {suffix!r}; use .csv, .tsv, .jsonl or .parquet")
+    """Write ``df`` as .csv, .tsv, .jsonl/.json or .parquet, chosen by the suffix of ``path``, atomically (a temporary
+    file in the same directory, then ``os.replace``: an interrupted write leaves the old file and no partial one)."""
+    from .._files import write_table as _write
+
+    _write(df, path)
+
+
+def check_outputs(*paths: str | Path | None) -> None:
+    """Check every output path before any work (missing directory, a directory, read-only: a clear error now)."""
+    from .._files import check_output_path
+
+    for path in paths:
+        if path:
+            check_output_path(path)
+
+
+def label_map(value: str | None) -> dict[str, Any] | None:
+    """``--label-map``: a JSON object (inline, or a file holding one) mapping your labels to positive / negative /
+    neutral.
+
+    >>> label_map('{"赞": "positive", "踩": "negative"}')
+    {'赞': 'positive', '踩': 'negative'}
+    """
+    if not value:
+        return None
+    text = value
+    if not value.lstrip().startswith("{") and Path(value).is_file():
+        text = Path(value).read_text(encoding="utf-8")
+    try:
+        mapping = json.loads(text)
+    except json.JSONDecodeError:
+        mapping = None
+    if not isinstance(mapping, dict):
+        raise ValueError(f"--label-map {value!r}: give a JSON object like '{{\"赞\": \"positive\", \"踩\": "
+                         "\"negative\"}' (or a file holding one)")
+    return mapping
 
 
 def topic_label(value: Any) -> Any:
@@ -58,6 +86,8 @@ TRAIN_OPTIONS: dict[str, dict[str, Any]] = {
     "--label-col": {"default": "label", "help": "sentiment: 1/0 or positive/negative(/neutral); topics (default "
                                                 "column 'topics'): {\"topic\": \"negative\", ...} dicts, JSON strings "
                                                 "or comma-separated names"},
+    "--label-map": {"help": "sentiment: JSON object (or a file holding one) mapping your labels, e.g. "
+                            "'{\"赞\": \"positive\", \"踩\": \"negative\", \"一般\": \"neutral\"}'"},
     "--group-col": {"help": "column to break held-out accuracy down by (e.g. source)"},
     "--holdout": {"type": float, "default": 0.0, "help": "fraction held out to report metrics (e.g. 0.2)"},
     "--seed": {"type": int, "default": 0},

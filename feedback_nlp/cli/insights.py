@@ -21,9 +21,9 @@ _TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".json", ".parquet")
 
 
 def _read(path: str, encoding: str) -> Any:
-    from ..classify.training import read_table
+    from .._files import read_table
 
-    return read_table(path, encoding=encoding)
+    return read_table(path, encoding=encoding, infer_types=True)  # counts and 0/1 columns as numbers
 
 
 def _write(df: Any, path: str) -> None:
@@ -44,6 +44,7 @@ def _flat_rules(rules: Any) -> Any:
 
 def _cmd_mine(args: argparse.Namespace) -> int:
     from ..insights.cooccurrence import mine_cooccurrence, rule_chains, transactions_from_frame
+    from ._common import check_outputs
 
     if args.chains is not None and Path(args.chains).suffix.lower() not in _TABLE_SUFFIXES:
         raise ValueError(f"--chains takes the file to write the chains to ({' '.join(_TABLE_SUFFIXES)}), e.g. "
@@ -51,6 +52,7 @@ def _cmd_mine(args: argparse.Namespace) -> int:
                          "(default 3)")
     if args.chain_rules < 2:
         raise ValueError(f"--chain-rules must be at least 2 (a chain links two rules or more); got {args.chain_rules}")
+    check_outputs(args.output, args.chains)  # before any work
     df = _read(args.input, args.encoding)
     transactions: Any
     if args.tag_cols:
@@ -69,6 +71,7 @@ def _cmd_mine(args: argparse.Namespace) -> int:
         transactions, min_support=args.min_support, min_confidence=args.min_confidence, min_lift=args.min_lift,
         max_len=args.max_len, algorithm=args.algorithm, id_col=args.id_col, tag_col=args.tag_col or "tag",
         lang=args.lang,
+        max_items=args.max_items, max_rules=args.max_rules,
     )
     print(f"{n} transactions, {len(rules)} rules", file=sys.stderr)
     if args.output:
@@ -103,6 +106,10 @@ def add_mine_parser(subparsers: Any) -> argparse.ArgumentParser:
     m.add_argument("--min-confidence", type=float, default=0.3)
     m.add_argument("--min-lift", type=float)
     m.add_argument("--max-len", type=int, default=3, help="most tags in one rule (default 3)")
+    m.add_argument("--max-items", type=int, help="mine only the N most frequent tags (a remedy for runs over the "
+                                                "rule budget)")
+    m.add_argument("--max-rules", type=int, default=200_000,
+                   help="refuse runs that could produce more rules than this (memory budget, default 200000)")
     m.add_argument("--algorithm", choices=["fpgrowth", "apriori"], default="fpgrowth")
     m.add_argument("--top", type=int, default=20, help="rules shown on stdout (default 20)")
     m.add_argument("--chains", metavar="FILE", help="also write root-cause chains (A ⇒ B ⇒ C) to this file "
@@ -120,7 +127,9 @@ def _cmd_forecast(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from ..insights.forecast import VolumeForecast, backtest_volume, count_volume, forecast_volume
+    from ._common import check_outputs
 
+    check_outputs(args.output)  # before any work
     df = _read(args.input, args.encoding)
     if args.time_col not in df.columns:
         raise KeyError(f"--time-col {args.time_col!r} not in {list(df.columns)}")

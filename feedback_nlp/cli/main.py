@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ._common import add_train_options, read_topic_labels, write_table
+from ._common import add_train_options, check_outputs, label_map, read_topic_labels, write_table
 
 __all__ = ["main"]
 
@@ -29,6 +29,7 @@ def _cmd_classify(args: argparse.Namespace) -> int:
     from ..classify.registry import load
     from ..classify.training import read_table
 
+    check_outputs(args.output)  # before loading and scoring: a typo must not cost the whole run
     clf = load(args.model)
     if args.input:
         df = read_table(args.input, [args.text_col], encoding=args.encoding)
@@ -58,7 +59,16 @@ def _cmd_classify(args: argparse.Namespace) -> int:
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
-    from ..classify.training import evaluate_sentiment, read_table, split_holdout, train_sentiment, training_record
+    from ..classify.modelfiles import check_model_target
+    from ..classify.training import (
+        check_training_labels,
+        evaluate_sentiment,
+        map_labels,
+        read_table,
+        split_holdout,
+        train_sentiment,
+        training_record,
+    )
 
     if getattr(args, "backend", "linear") == "transformers":
         from .transformer import train_transformer_from_args
@@ -66,9 +76,13 @@ def _cmd_train(args: argparse.Namespace) -> int:
         return train_transformer_from_args(args)
     if args.task == "topics":
         return _train_topics(args)
+    check_model_target(args.out)
     cols = [args.text_col, args.label_col] + ([args.group_col] if args.group_col else [])
     df = read_table(args.data, cols, encoding=args.encoding)
     df = df.dropna(subset=[args.text_col, args.label_col])
+    mapping = label_map(args.label_map)
+    df[args.label_col] = map_labels(df[args.label_col].tolist(), mapping)
+    check_training_labels(df[args.label_col].tolist())
     params: dict[str, Any] = {"C": args.C, "neutral_threshold": args.neutral_threshold, "random_state": args.seed}
     metrics: dict[str, Any] = {}
     if args.holdout_group_col and args.holdout_group_col not in df.columns:
@@ -85,8 +99,9 @@ def _cmd_train(args: argparse.Namespace) -> int:
         "name": Path(args.out).name,
         "version": args.version,
         "description": f"sentiment model trained on {Path(args.data).name}",
-        "training": training_record(args.data, len(df), ["feedback-nlp", *sys.argv[1:]],
-                                    params=clf.sentiment.get_config()),
+        "training": {**training_record(args.data, len(df), ["feedback-nlp", *sys.argv[1:]],
+                                      params=clf.sentiment.get_config()),
+                     **({"label_map": mapping} if mapping else {})},
         "metrics": metrics,
     }
     clf.save(args.out)
@@ -127,10 +142,12 @@ def _lexicon(path: str | None) -> dict[str, list[Any]] | None:
 
 
 def _train_topics(args: argparse.Namespace) -> int:
+    from ..classify.modelfiles import check_model_target
     from ..classify.registry import load
     from ..classify.topics import TopicModel
     from ..classify.training import read_table, training_record
 
+    check_model_target(args.out)
     df, labels = read_topic_labels(args, read_table)
     out = Path(args.out)
     base = args.base or (str(out) if (out / "meta.json").exists() else "default")
@@ -154,7 +171,7 @@ def _train_topics(args: argparse.Namespace) -> int:
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     from ..classify.registry import load
-    from ..classify.training import evaluate_sentiment, read_table
+    from ..classify.training import evaluate_sentiment, map_labels, read_table
 
     cols = [args.text_col, args.label_col] + ([args.group_col] if args.group_col else [])
     df = read_table(args.data, cols, encoding=args.encoding)
@@ -163,7 +180,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
         print(f"skipping {n_missing} rows with a missing text or label", file=sys.stderr)
         df = df.dropna(subset=[args.text_col, args.label_col])
     groups = df[args.group_col].tolist() if args.group_col else None
-    m = evaluate_sentiment(load(args.model), df[args.text_col].tolist(), df[args.label_col].tolist(), groups)
+    labels = map_labels(df[args.label_col].tolist(), label_map(args.label_map))
+    m = evaluate_sentiment(load(args.model), df[args.text_col].tolist(), labels, groups)
     print(json.dumps(m, ensure_ascii=False, indent=2))
     return 0
 
@@ -217,6 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--text-col", default="text")
     e.add_argument("--label-col", default="label")
     e.add_argument("--group-col", help="column to break accuracy down by")
+    e.add_argument("--label-map", help="JSON object (or a file) mapping your labels to positive / negative / neutral")
     e.add_argument("--encoding", default="utf-8")
     e.set_defaults(func=_cmd_evaluate)
 
@@ -231,13 +250,27 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _exit_on_sigterm(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)  # unwinds like an error: half-written temporary files are removed
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    import signal
+    import threading
+
     args = build_parser().parse_args(argv)
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         return int(args.func(args))
-    except (FileNotFoundError, KeyError, ValueError, TypeError, ImportError) as e:
-        print(f"feedback-nlp {args.command}: error: {e}", file=sys.stderr)
+    except (OSError, KeyError, ValueError, TypeError, ImportError) as e:
+        message = e.args[0] if isinstance(e, KeyError) and e.args else e
+        print(f"feedback-nlp {args.command}: error: {message}", file=sys.stderr)
         return 2
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover

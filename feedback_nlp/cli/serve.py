@@ -23,7 +23,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         raise ImportError(f'{e.name} is missing: install the service extra: pip install "feedback_nlp[service]"') from e
     serve(host=args.host, port=args.port, workers=args.workers, model=args.model, max_batch=args.max_batch,
           max_body_bytes=args.max_body_bytes, timeout_s=args.timeout, batch_texts=args.batch_texts,
-          batch_wait_s=args.batch_wait_ms / 1000.0, log_level=args.log_level, access_log=args.access_log)
+          batch_wait_s=args.batch_wait_ms / 1000.0, log_level=args.log_level, access_log=args.access_log,
+          header_timeout_s=args.header_timeout, body_timeout_s=args.body_timeout, max_queued_texts=args.max_queued)
     return 0
 
 
@@ -46,10 +47,15 @@ def add_serve_parser(subparsers: Any) -> argparse.ArgumentParser:
     s.add_argument("--max-batch", type=int, default=1000, help="most texts in one request (more: 413)")
     s.add_argument("--max-body-bytes", type=int, default=1_000_000, help="largest request body (more: 413)")
     s.add_argument("--timeout", type=float, default=10.0, help="seconds before a request is answered 504")
-    s.add_argument("--batch-texts", type=int, default=64,
+    s.add_argument("--batch-texts", type=int, default=256,
                    help="most texts the micro-batcher scores in one model call")
     s.add_argument("--batch-wait-ms", type=float, default=2.0,
                    help="how long a lone request waits for others to share its model call")
+    s.add_argument("--header-timeout", type=float, default=10.0,
+                   help="seconds a client has to send the request headers (then the connection is closed)")
+    s.add_argument("--body-timeout", type=float, default=30.0, help="seconds to receive a request body (then 408)")
+    s.add_argument("--max-queued", type=int, help="most texts waiting to be scored (then 503; default 10 x "
+                                                  "--max-batch)")
     s.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     s.add_argument("--access-log", action="store_true", help="log every request (costs throughput)")
     s.set_defaults(func=_cmd_serve)

@@ -90,15 +90,26 @@ def _read(args: argparse.Namespace, cols: list[str]) -> Any:
 def train_transformer_from_args(args: argparse.Namespace) -> int:
     """Run ``train --backend transformers`` from parsed arguments; returns the exit code."""
     from ..backends.transformer import train_transformer_classifier
-    from ..classify.training import evaluate_sentiment, split_holdout, training_record
+    from ..classify.modelfiles import check_model_target
+    from ..classify.training import (
+        check_training_labels,
+        evaluate_sentiment,
+        map_labels,
+        split_holdout,
+        training_record,
+    )
+    from ._common import label_map
 
     if getattr(args, "task", "sentiment") == "topics":
         return _train_topics_from_args(args)
     if not args.base:
         raise ValueError("--backend transformers needs --base: a local checkpoint directory (or a hub id online)")
+    check_model_target(args.out)
     group_col = getattr(args, "group_col", None)
     cols = [args.text_col, args.label_col] + ([group_col] if group_col else [])
     df = _read(args, cols).dropna(subset=[args.text_col, args.label_col]).reset_index(drop=True)
+    df[args.label_col] = map_labels(df[args.label_col].tolist(), label_map(getattr(args, "label_map", None)))
+    check_training_labels(df[args.label_col].tolist())
     metrics: dict[str, Any] = {}
     holdout = float(getattr(args, "holdout", 0.0) or 0.0)
     train, test = split_holdout(df, holdout, args.seed)
@@ -126,10 +137,8 @@ def train_transformer_from_args(args: argparse.Namespace) -> int:
         "training": {**model.training_, **training_record(args.data, len(train), command, holdout=holdout)},
         "metrics": metrics,
     }
-    clf.save(out)
-    (out / "metrics.json").write_text(
-        json.dumps({**metrics, "history": model.metrics_.get("history", [])}, ensure_ascii=False, indent=2),
-        encoding="utf-8")
+    clf.save(out, extra_files={"metrics.json": json.dumps({**metrics, "history": model.metrics_.get("history", [])},
+                                                          ensure_ascii=False, indent=2)})
     print(f"saved model to {out}; load it with feedback_nlp.load({str(out)!r})", file=sys.stderr)
     return 0
 
@@ -137,11 +146,13 @@ def train_transformer_from_args(args: argparse.Namespace) -> int:
 def _train_topics_from_args(args: argparse.Namespace) -> int:
     """``train --backend transformers --task topics``: a TransformerTopics component in a complete model."""
     from ..backends.transformer_topics import TransformerTopics
+    from ..classify.modelfiles import check_model_target
     from ..classify.registry import DEFAULT_MODEL, models_dir
     from ..classify.training import split_holdout, training_record
 
     if not args.base:
         raise ValueError("--backend transformers needs --base: a local checkpoint directory (or a hub id online)")
+    check_model_target(args.out)
     df, labels = read_topic_labels(args, lambda path, cols, encoding: _read(args, cols))
     texts = df[args.text_col].astype(str).tolist()
     holdout = float(getattr(args, "holdout", 0.0) or 0.0)
@@ -179,11 +190,14 @@ def _train_topics_from_args(args: argparse.Namespace) -> int:
                                                  topics=list(model.topics_), sentiment_from=sentiment_from)}},
         "metrics": {**clf.meta.get("metrics", {}), "topics": metrics},
     }
-    clf.save(out)
     path = out / "metrics.json"
-    previous = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    try:
+        previous = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (OSError, ValueError):
+        previous = {}
+    previous = previous if isinstance(previous, dict) else {}
     previous["topics"] = {**metrics, "history": model.metrics_.get("history", [])}
-    path.write_text(json.dumps(previous, ensure_ascii=False, indent=2), encoding="utf-8")
+    clf.save(out, extra_files={"metrics.json": json.dumps(previous, ensure_ascii=False, indent=2)})
     print(f"saved model with topics {list(model.topics_)} (sentiment from {sentiment_from}) to {out}; load it with "
           f"feedback_nlp.load({str(out)!r})", file=sys.stderr)
     return 0

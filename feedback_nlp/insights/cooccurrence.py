@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
 __all__ = [
+    "MAX_RULES",
     "RULE_COLUMNS",
     "tag_name",
     "mine_cooccurrence",
@@ -61,6 +62,9 @@ CHAIN_COLUMNS: tuple[str, ...] = (
     "min_support",
 )
 _ALGORITHMS = ("fpgrowth", "apriori")
+#: Default most rules one :func:`mine_cooccurrence` run may produce (an upper bound checked before mining): one
+#: million rules take about 1.3 GB of memory.
+MAX_RULES = 200_000
 #: Short tag prefixes for the columns of ``classify_frame`` output.
 _PREFIXES = {"topics": "topic", "sentiment_label": "sentiment", "kind": "kind", "priority": "priority"}
 
@@ -204,6 +208,8 @@ def mine_cooccurrence(
     *,
     id_col: str = "id",
     tag_col: str = "tag",
+    max_items: int | None = None,
+    max_rules: int = MAX_RULES,
     lang: str | None = "zh",
     names: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
@@ -224,7 +230,13 @@ def mine_cooccurrence(
     descending). Empty input or nothing frequent gives an empty DataFrame with these columns.
 
     ``min_support`` in (0, 1]; ``max_len``: most items in a rule (antecedent + consequent), None for no limit;
-    ``algorithm``: ``"fpgrowth"`` (fast) or ``"apriori"`` (same rules).
+    ``algorithm``: ``"fpgrowth"`` (fast) or ``"apriori"`` (same rules); ``max_items``: mine only the
+    ``max_items`` most frequent tags (None: all).
+
+    Memory budget: before mining, an upper bound on the number of rules is computed from the tickets (a frequent
+    set of k tags lies in at least ``min_support * n`` tickets); a run whose bound exceeds ``max_rules``
+    (:data:`MAX_RULES`, one million rules take about 1.3 GB) raises ``ValueError`` saying what to change
+    (``max_len``, ``min_support``, ``max_items``) instead of exhausting memory.
 
     >>> import feedback_nlp as fn
     >>> rules = fn.mine_cooccurrence([["系统卡顿", "转账失败"], ["系统卡顿", "转账失败"], ["系统卡顿"]],
@@ -232,6 +244,38 @@ def mine_cooccurrence(
     >>> rules[["rule", "support", "confidence", "count"]].values.tolist()
     [['转账失败 ⇒ 系统卡顿', 0.6666666666666666, 1.0, 2]]
     """
+    _check_args(min_support, min_confidence, min_lift, max_len, algorithm, max_items, max_rules)
+    if lang is not None:
+        check_lang(lang)
+    onehot, n = _to_onehot(transactions, id_col, tag_col)
+    if n == 0 or onehot.shape[1] == 0:
+        return _empty_rules()
+    if max_items is not None and onehot.shape[1] > max_items:
+        counts = _column_counts(onehot)
+        keep = sorted(range(len(counts)), key=lambda j: (-counts[j], j))[:max_items]
+        onehot = onehot.iloc[:, sorted(keep)]
+    itemsets_bound, rules_bound = _rule_bound(onehot, n, min_support, max_len)
+    if rules_bound > max_rules:
+        raise ValueError(
+            f"this run could produce up to {rules_bound:,} rules (from up to {itemsets_bound:,} frequent tag sets), "
+            f"over the budget of max_rules={max_rules:,} (about 1.3 GB per million rules): lower max_len (now "
+            f"{max_len}), raise min_support (now {min_support}), mine only the most frequent tags with max_items=, "
+            "or raise max_rules= if the memory is there")
+
+    from mlxtend.frequent_patterns import apriori, fpgrowth
+
+    finder = fpgrowth if algorithm == "fpgrowth" else apriori
+    tags = list(onehot.columns)
+    # mlxtend mishandles non-string column names (e.g. integer tags): mine on positions, map the tags back after
+    itemsets = finder(onehot.set_axis([f"c{j}" for j in range(len(tags))], axis=1), min_support=min_support,
+                      use_colnames=True, max_len=max_len)
+    itemsets["itemsets"] = [frozenset(tags[int(c[1:])] for c in items) for items in itemsets["itemsets"]]
+    return _rules_from_itemsets(itemsets, n, min_confidence, min_lift, lang=lang, names=names)
+
+
+def _check_args(min_support: Any, min_confidence: Any, min_lift: Any, max_len: Any, algorithm: Any,
+                max_items: Any = None, max_rules: Any = 1) -> None:
+    """ValueError for a bad mining argument (shared with :mod:`feedback_nlp.scale.spark`)."""
     if isinstance(min_support, bool) or not isinstance(min_support, (int, float)) or not 0 < min_support <= 1:
         raise ValueError(f"min_support must be in (0, 1] (a share of tickets, e.g. 0.01); got {min_support!r}")
     if not isinstance(min_confidence, (int, float)) or not 0 <= min_confidence <= 1:
@@ -242,18 +286,19 @@ def mine_cooccurrence(
         raise ValueError(f"max_len must be None or an int >= 2 (a rule has at least two items); got {max_len!r}")
     if algorithm not in _ALGORITHMS:
         raise ValueError(f"algorithm must be one of {_ALGORITHMS}; got {algorithm!r}")
-    if lang is not None:
-        check_lang(lang)
+    for name, value, low in (("max_items", max_items, 2), ("max_rules", max_rules, 1)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < low):
+            raise ValueError(f"{name} must be {'None or ' if name == 'max_items' else ''}an int >= {low}; "
+                             f"got {value!r}")
 
-    onehot, n = _to_onehot(transactions, id_col, tag_col)
-    if n == 0 or onehot.shape[1] == 0:
-        return _empty_rules()
 
+def _rules_from_itemsets(itemsets: pd.DataFrame, n: int, min_confidence: float, min_lift: float | None, *,
+                         lang: str | None = "zh", names: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """Rules with :data:`RULE_COLUMNS` from frequent itemsets (``support``, ``itemsets`` as frozensets) of ``n``
+    transactions (mlxtend's association_rules; shared with the Spark miner, which counts itemsets in Spark)."""
     import numpy as np
-    from mlxtend.frequent_patterns import apriori, association_rules, fpgrowth
+    from mlxtend.frequent_patterns import association_rules
 
-    finder = fpgrowth if algorithm == "fpgrowth" else apriori
-    itemsets = finder(onehot, min_support=min_support, use_colnames=True, max_len=max_len)
     if len(itemsets) == 0 or itemsets["itemsets"].map(len).max() < 2:
         return _empty_rules()
     with np.errstate(divide="ignore", invalid="ignore"):  # conviction is inf where confidence is 1: expected
@@ -274,6 +319,47 @@ def mine_cooccurrence(
                               kind="mergesort")
     out: pd.DataFrame = rules[list(RULE_COLUMNS)].reset_index(drop=True)
     return out
+
+
+def _as_csr(onehot: pd.DataFrame) -> Any:
+    import pandas as pd
+    import scipy.sparse as sp
+
+    if onehot.shape[1] and all(isinstance(t, pd.SparseDtype) for t in onehot.dtypes):
+        return onehot.sparse.to_coo().tocsr().astype(bool)  # type: ignore[attr-defined]
+    return sp.csr_matrix(onehot.to_numpy(dtype=bool))
+
+
+def _column_counts(onehot: pd.DataFrame) -> list[int]:
+    import numpy as np
+
+    return [int(v) for v in np.asarray(_as_csr(onehot).sum(axis=0)).ravel()]
+
+
+def _rule_bound(onehot: pd.DataFrame, n: int, min_support: float, max_len: int | None) -> tuple[int, int]:
+    """Upper bounds on (frequent tag sets of 2+ tags, rules), computed without mining.
+
+    A frequent set of k tags lies in at least ``s = ceil(min_support * n)`` tickets, each of its tags frequent, so
+    there are at most ``sum over tickets of C(m_t, k) / s`` of them (``m_t``: the frequent tags of ticket t), and at
+    most ``C(F, k)`` (``F`` frequent tags); each gives at most ``2**k - 2`` rules.
+    """
+    import numpy as np
+
+    s = max(1, math.ceil(min_support * n - 1e-9))
+    m = _as_csr(onehot)
+    frequent = np.flatnonzero(np.asarray(m.sum(axis=0)).ravel() >= s)
+    if len(frequent) < 2:
+        return 0, 0
+    per_row = np.asarray(m.tocsc()[:, frequent].sum(axis=1)).ravel().astype(np.int64)
+    sizes, counts = np.unique(per_row, return_counts=True)
+    top = int(sizes.max()) if max_len is None else min(int(sizes.max()), max_len)
+    itemsets = rules = 0
+    for k in range(2, top + 1):
+        total = sum(int(c) * math.comb(int(z), k) for z, c in zip(sizes, counts) if z >= k)
+        bound = min(total // s, math.comb(len(frequent), k))
+        itemsets += bound
+        rules += bound * (2**k - 2)
+    return itemsets, rules
 
 
 def _cell_tags(value: Any, sep: str | None) -> list[Any]:

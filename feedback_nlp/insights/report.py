@@ -18,7 +18,6 @@ from __future__ import annotations
 import html
 import math
 import os
-import tempfile
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -268,18 +267,6 @@ def _check_sections(sections: Iterable[str] | None) -> list[str]:
     return [s for s in SECTIONS if s in chosen]
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def report(
     df: pd.DataFrame,
     path: str | Path,
@@ -403,7 +390,10 @@ def report(
     with plt.rc_context({"figure.max_open_warning": 0}):
         for s in chosen:
             steps[s]()
-    _write_atomic(out_path, page.html())
+    from .._files import atomic_write
+
+    with atomic_write(out_path) as tmp:  # a report opened meanwhile is the old one or the new one, never half
+        tmp.write_text(page.html(), encoding="utf-8")
     return out_path
 
 

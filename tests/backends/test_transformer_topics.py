@@ -244,7 +244,7 @@ def copy_of(cli_dir: Path, tmp_path: Path) -> Path:
 @pytest.mark.parametrize("drop", [f"{SUBDIR}/model.safetensors", f"{SUBDIR}/tokenizer.json", f"{SUBDIR}/config.json"])
 def test_missing_files_give_a_clear_error(copy_of: Path, drop: str) -> None:
     (copy_of / drop).unlink()
-    with pytest.raises(FileNotFoundError, match="lacks"):
+    with pytest.raises(FileNotFoundError, match=f"{drop}: listed in meta.json but missing"):  # a ModelFormatError too
         fn.load(copy_of)
 
 
@@ -252,10 +252,55 @@ def test_missing_config_or_directory(copy_of: Path, tmp_path: Path) -> None:
     (copy_of / TOPICS_CONFIG_NAME).unlink()
     with pytest.raises(FileNotFoundError, match=f"lacks {TOPICS_CONFIG_NAME}"):
         TransformerTopics.load(copy_of)
-    with pytest.raises(FileNotFoundError, match=f"lacks {TOPICS_CONFIG_NAME}"):  # listed in meta.json, so required
-        fn.load(copy_of)
+    with pytest.raises(FileNotFoundError, match=f"{TOPICS_CONFIG_NAME}: listed in meta.json but missing"):
+        fn.load(copy_of)  # listed in meta.json, so required
     with pytest.raises(FileNotFoundError, match="does not exist"):
         TransformerTopics.load(tmp_path / "nope")
+
+
+@pytest.mark.parametrize("subdir", ["../../outside", "/etc", "topics_transformer/../../x"])
+def test_subdir_may_not_leave_the_model_directory(copy_of: Path, subdir: str) -> None:
+    """issue 14: ``subdir`` in transformer_topics.json is resolved and must stay inside the model directory."""
+    from feedback_nlp.classify.modelfiles import ModelFormatError
+
+    state = json.loads((copy_of / TOPICS_CONFIG_NAME).read_text(encoding="utf-8"))
+    state["subdir"] = subdir
+    (copy_of / TOPICS_CONFIG_NAME).write_text(json.dumps(state), encoding="utf-8")
+    meta = json.loads((copy_of / "meta.json").read_text(encoding="utf-8"))
+    meta["files"][TOPICS_CONFIG_NAME] = (copy_of / TOPICS_CONFIG_NAME).stat().st_size
+    (copy_of / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelFormatError, match="must stay inside"):
+        fn.load(copy_of)
+
+
+@pytest.mark.parametrize("name", [f"{SUBDIR}/model.safetensors", f"{SUBDIR}/tokenizer.json", f"{SUBDIR}/config.json"])
+def test_corrupt_files_give_a_typed_error(copy_of: Path, name: str) -> None:
+    """issue 14: a damaged component file (same size, garbage inside) is a ModelFormatError naming the directory."""
+    from feedback_nlp.classify.modelfiles import ModelFormatError
+
+    path = copy_of / name
+    path.write_bytes(b"\x00" * path.stat().st_size)
+    with pytest.raises(ModelFormatError, match=SUBDIR):
+        fn.load(copy_of)
+
+
+def test_nan_weights_are_refused(copy_of: Path) -> None:
+    """issue 14: NaN weights in a transformer component are refused on load, not served as NaN scores."""
+    from safetensors.torch import load_file, save_file
+
+    from feedback_nlp.classify.modelfiles import ModelFormatError
+
+    path = copy_of / SUBDIR / "model.safetensors"
+    tensors = load_file(str(path))
+    name = next(k for k, v in tensors.items() if v.is_floating_point())
+    tensors[name] = tensors[name].clone()
+    tensors[name].view(-1)[0] = float("nan")
+    save_file(tensors, str(path))
+    meta = json.loads((copy_of / "meta.json").read_text(encoding="utf-8"))
+    meta["files"][f"{SUBDIR}/model.safetensors"] = path.stat().st_size
+    (copy_of / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelFormatError, match="NaN"):
+        fn.load(copy_of)
 
 
 def test_transformer_sentiment_and_topics_share_a_directory(topic_base: Path, topics: TransformerTopics,
