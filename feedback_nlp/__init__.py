@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from ._validation import ErrorPolicy
 from .classify.classifier import FeedbackClassifier
 from .classify.intent import Priority, PriorityRules, classify_kind, grade_priority, raise_for_tier
+from .classify.labels import display_name
 from .classify.modelfiles import ModelFormatError
 from .classify.registry import available_models, default_classifier, load
 from .classify.results import Classification, Sentiment, TopicHit
@@ -98,6 +99,8 @@ __all__ = [
     "rfm",
     "spread",
     "Spread",
+    # issue 16: display names of labels (Chinese by default)
+    "display_name",
 ]
 
 
@@ -137,8 +140,12 @@ def classify_frame(
     progress: bool = False,
     errors: ErrorPolicy = "raise",
     tier_col: str | None = None,
+    *,
+    prefix: str = "",
 ) -> pd.DataFrame:
-    """A copy of ``df`` with sentiment (and topic) columns added, using the default model.
+    """A copy of ``df`` with sentiment (and topic) columns added, using the default model; an existing column of the
+    same name raises ValueError (``prefix="pred_"`` writes alongside), see
+    :meth:`~feedback_nlp.FeedbackClassifier.classify_frame`.
 
     ``tier_col``: customer tiers that raise priority ("vip", "svip", or the segments of :func:`rfm`).
 
@@ -147,5 +154,6 @@ def classify_frame(
     ['negative']
     """
     return default_classifier().classify_frame(
-        df, text_col=text_col, batch_size=batch_size, progress=progress, errors=errors, tier_col=tier_col
+        df, text_col=text_col, batch_size=batch_size, progress=progress, errors=errors, tier_col=tier_col,
+        prefix=prefix,
     )

@@ -25,7 +25,7 @@ from .sentiment import normalize_all, prepare_normalized
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["EMPTY_SENTIMENT", "MODEL_FORMAT", "FeedbackClassifier", "ModelFormatError"]
+__all__ = ["EMPTY_SENTIMENT", "FRAME_COLUMNS", "MODEL_FORMAT", "FeedbackClassifier", "ModelFormatError"]
 
 #: Major format of model directories this version reads; a directory of another major is refused.
 MODEL_FORMAT = 1
@@ -41,6 +41,13 @@ def _has_content(normalized: str) -> bool:
 def _chunks(n: int, size: int) -> Iterator[tuple[int, int]]:
     for start in range(0, n, size):
         yield start, min(n, start + size)
+
+
+#: Columns :meth:`FeedbackClassifier.classify_frame` adds (after its ``prefix``).
+FRAME_COLUMNS: tuple[str, ...] = (
+    "sentiment_label", "sentiment_score", "p_negative", "p_neutral", "p_positive", "topics", "topic_polarities",
+    "topic_scores", "kind", "priority", "respond_within",
+)
 
 
 class FeedbackClassifier:
@@ -144,11 +151,17 @@ class FeedbackClassifier:
         progress: bool = False,
         errors: ErrorPolicy = "raise",
         tier_col: str | None = None,
+        *,
+        prefix: str = "",
     ) -> pd.DataFrame:
         """Return a copy of ``df`` with added columns ``sentiment_label``, ``sentiment_score``,
         ``p_negative``, ``p_neutral``, ``p_positive``, ``topics`` (tuple of topic names), ``topic_polarities``
         (dict name -> polarity), ``topic_scores`` (dict name -> probability), ``kind``, ``priority`` and
-        ``respond_within`` (timedelta).
+        ``respond_within`` (timedelta) (:data:`FRAME_COLUMNS`).
+
+        Nothing of yours is overwritten: when ``df`` already has one of these columns (say your own ``kind``
+        labels) it raises ValueError naming it; ``prefix="pred_"`` writes ``pred_kind``, ``pred_topics``, ...
+        alongside instead. Your columns come back untouched.
 
         ``tier_col``: a column of customer tiers ("vip", "svip", ..., or the RFM segments of
         :func:`feedback_nlp.rfm`: 重要价值客户 and the other 重要 segments count as "vip") that raise the priority
@@ -167,8 +180,14 @@ class FeedbackClassifier:
                 raise KeyError(f"column {col!r} not in the DataFrame (columns: {list(df.columns)}); pass {name}=")
             if col is not None and (n := int((df.columns == col).sum())) > 1:
                 raise ValueError(f"the DataFrame has {n} columns named {col!r}: rename or drop all but one")
+        if not isinstance(prefix, str):
+            raise TypeError(f"prefix must be a str such as 'pred_'; got {type(prefix).__name__}")
+        clash = [prefix + c for c in FRAME_COLUMNS if prefix + c in df.columns]
+        if clash:
+            raise ValueError(f"classify_frame() would overwrite the existing column(s) {clash}: rename them, or pass "
+                             f"prefix='pred_' to write the model's columns alongside ({'pred_' + clash[0]!r}, ...)")
         results = self.classify_batch(df[text_col], batch_size=batch_size, progress=progress, errors=errors)
-        out = df.copy()
+        out = pd.DataFrame(index=df.index)
         out["sentiment_label"] = [r.sentiment.label for r in results]
         out["sentiment_score"] = [r.sentiment.score for r in results]
         for label in SENTIMENT_LABELS:
@@ -185,7 +204,10 @@ class FeedbackClassifier:
             priorities = [raise_for_tier(p, t, self.priority_rules) for p, t in zip(priorities, df[tier_col])]
         out["priority"] = [p.value for p in priorities]
         out["respond_within"] = [p.respond_within for p in priorities]
-        return out
+        result = df.copy()
+        for col in out.columns:  # positional: an index with repeated labels is kept as it is
+            result[prefix + col] = out[col].to_numpy()
+        return result
 
     __call__ = classify_batch
 

@@ -20,6 +20,9 @@ from ..insights.forecast import MODELS
 __all__ = ["add_forecast_parser", "add_mine_parser"]
 
 
+_TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".json", ".parquet")
+
+
 def _read(path: str, encoding: str) -> Any:
     from .._files import read_table
 
@@ -38,7 +41,7 @@ def _flat_rules(rules: Any) -> Any:
     for col in [c for c in ("antecedents", "consequents") if c in out.columns]:
         out[col] = [";".join(sorted(str(i) for i in s)) for s in out[col]]
     if "steps" in out.columns:
-        out["steps"] = [" ⇒ ".join(";".join(sorted(str(i) for i in s)) for s in steps) for steps in out["steps"]]
+        out["steps"] = [" ⇒ ".join(";".join(str(i) for i in s) for s in steps) for steps in out["steps"]]
     return out
 
 
@@ -46,6 +49,12 @@ def _cmd_mine(args: argparse.Namespace) -> int:
     from ..insights.cooccurrence import mine_cooccurrence, rule_chains, transactions_from_frame
     from ._common import check_outputs
 
+    if args.chains is not None and Path(args.chains).suffix.lower() not in _TABLE_SUFFIXES:
+        raise ValueError(f"--chains takes the file to write the chains to ({' '.join(_TABLE_SUFFIXES)}), e.g. "
+                         f"--chains chains.csv; got {args.chains!r}. The most rules in one chain is --chain-rules N "
+                         "(default 3)")
+    if args.chain_rules < 2:
+        raise ValueError(f"--chain-rules must be at least 2 (a chain links two rules or more); got {args.chain_rules}")
     check_outputs(args.output, args.chains)  # before any work
     df = _read(args.input, args.encoding)
     transactions: Any
@@ -64,6 +73,7 @@ def _cmd_mine(args: argparse.Namespace) -> int:
     rules = mine_cooccurrence(
         transactions, min_support=args.min_support, min_confidence=args.min_confidence, min_lift=args.min_lift,
         max_len=args.max_len, algorithm=args.algorithm, id_col=args.id_col, tag_col=args.tag_col or "tag",
+        lang=args.lang,
         max_items=args.max_items, max_rules=args.max_rules,
     )
     print(f"{n} transactions, {len(rules)} rules", file=sys.stderr)
@@ -75,7 +85,7 @@ def _cmd_mine(args: argparse.Namespace) -> int:
         print(rules[cols].head(args.top).to_string(index=False) if len(rules) else "no rules: lower --min-support "
               "or --min-confidence")
     if args.chains:
-        chains = rule_chains(rules)
+        chains = rule_chains(rules, max_rules=args.chain_rules, lang=args.lang)
         _write(_flat_rules(chains), args.chains)
         print(f"wrote {len(chains)} chains to {args.chains}", file=sys.stderr)
     return 0
@@ -105,7 +115,11 @@ def add_mine_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="refuse runs that could produce more rules than this (memory budget, default 200000)")
     m.add_argument("--algorithm", choices=["fpgrowth", "apriori"], default="fpgrowth")
     m.add_argument("--top", type=int, default=20, help="rules shown on stdout (default 20)")
-    m.add_argument("--chains", help="also write root-cause chains (A ⇒ B ⇒ C) to this file")
+    m.add_argument("--chains", metavar="FILE", help="also write root-cause chains (A ⇒ B ⇒ C) to this file "
+                   "(.csv .tsv .jsonl .parquet), e.g. --chains chains.csv")
+    m.add_argument("--chain-rules", type=int, default=3, metavar="N", help="most rules linked in one chain (default 3)")
+    m.add_argument("--lang", choices=["zh", "en"], default="zh",
+                   help="label names in the rule text: zh (效率, 负面; default) or en (efficiency, negative)")
     m.add_argument("--encoding", default="utf-8")
     m.set_defaults(func=_cmd_mine)
     parser: argparse.ArgumentParser = m

@@ -33,14 +33,16 @@ def _cmd_classify(args: argparse.Namespace) -> int:
     clf = load(args.model)
     if args.input:
         df = read_table(args.input, [args.text_col], encoding=args.encoding)
+        pre = args.prefix
         out = clf.classify_frame(
-            df, text_col=args.text_col, batch_size=args.batch_size, progress=not args.no_progress, errors=args.errors
+            df, text_col=args.text_col, batch_size=args.batch_size, progress=not args.no_progress, errors=args.errors,
+            prefix=pre,
         )
-        out["topics"] = [list(t) for t in out["topics"]]
-        out["respond_within"] = [td.total_seconds() for td in out["respond_within"]]
+        out[pre + "topics"] = [list(t) for t in out[pre + "topics"]]
+        out[pre + "respond_within"] = [td.total_seconds() for td in out[pre + "respond_within"]]
         if args.output and Path(args.output).suffix.lower() in (".csv", ".tsv"):
             for col in ("topics", "topic_polarities", "topic_scores"):
-                out[col] = [json.dumps(v, ensure_ascii=False) for v in out[col]]
+                out[pre + col] = [json.dumps(v, ensure_ascii=False) for v in out[pre + col]]
         if args.output:
             write_table(out, Path(args.output))
             print(f"wrote {len(out)} rows to {args.output}", file=sys.stderr)
@@ -203,6 +205,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="missing texts: stop with an error naming the row (raise) or score them neutral")
     c.add_argument("--encoding", default="utf-8", help="input file encoding (e.g. gb18030)")
     c.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    c.add_argument("--prefix", default="", help="put this in front of the added column names (e.g. pred_) when the "
+                   "input already has columns such as kind or topics; without it such a file is refused")
     c.set_defaults(func=_cmd_classify)
 
     t = sub.add_parser("train", help="train a model on a labelled file and save it to a directory")

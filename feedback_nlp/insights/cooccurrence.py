@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
+
+from ..classify.labels import check_lang, display_name, field_name
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -25,6 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "MAX_RULES",
     "RULE_COLUMNS",
+    "tag_name",
     "mine_cooccurrence",
     "plot_rules",
     "rule_chains",
@@ -67,8 +71,37 @@ _PREFIXES = {"topics": "topic", "sentiment_label": "sentiment", "kind": "kind", 
 Transactions = Iterable[Iterable[Hashable]] | Any
 
 
-def _label(items: frozenset[Any]) -> str:
-    return " + ".join(sorted(str(i) for i in items))
+#: Tag prefixes of classify_frame columns -> the label field whose display names they use.
+_FIELDS = {"topic": "topic", "sentiment": "sentiment", "kind": "kind", "priority": "priority"}
+_TAG = re.compile(r"^([^=\s]{1,40})=(.+)$", re.DOTALL)
+
+
+def tag_name(tag: Any, lang: str | None = "zh", names: Mapping[str, Any] | None = None) -> str:
+    """What a person reads for one tag: ``topic=efficiency`` → 效率, ``sentiment=negative`` → 负面,
+    ``priority=high`` → 优先级:高, ``tag_list=转账失败`` → 转账失败 (the column prefix of your own tags is dropped);
+    ``lang=None`` keeps the tag as it is.
+
+    >>> tag_name("topic=efficiency"), tag_name("priority=high", "en"), tag_name("渠道=APP")
+    ('效率', 'priority: high', 'APP')
+    """
+    text = str(tag)
+    if lang is None:
+        return text
+    m = _TAG.match(text)
+    if m is None:
+        return text
+    col, value = m.group(1), m.group(2)
+    fld = _FIELDS.get(col)
+    if fld is None:
+        return value
+    name = display_name(value, lang, field=fld, names=names)
+    if fld == "priority":  # 高 / 常规 alone do not say what they are
+        return f"{field_name(fld, lang)}:{name}" if lang == "zh" else f"{field_name(fld, lang)}: {name}"
+    return name
+
+
+def _label(items: Iterable[Any], lang: str | None = None, names: Mapping[str, Any] | None = None) -> str:
+    return " + ".join(sorted(tag_name(i, lang, names) for i in items))
 
 
 def _empty_rules() -> pd.DataFrame:
@@ -177,8 +210,14 @@ def mine_cooccurrence(
     tag_col: str = "tag",
     max_items: int | None = None,
     max_rules: int = MAX_RULES,
+    lang: str | None = "zh",
+    names: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Association rules ``A ⇒ B`` between tags that occur together in the same ticket.
+
+    ``rule`` is written for people (:func:`tag_name`: ``tag_list=转账失败 + topic=efficiency`` reads
+    ``转账失败 + 效率``; ``lang="en"`` for English label names, None for the raw tags, ``names`` for your own label
+    names); ``antecedents`` / ``consequents`` keep the tags themselves.
 
     ``transactions``: a list (or any iterable, or Series) of tag lists, one per ticket (an empty list is a ticket
     with no tag and counts in the denominator); a one-hot DataFrame (bool or 0/1 columns, dense or sparse); or a long
@@ -206,6 +245,8 @@ def mine_cooccurrence(
     [['转账失败 ⇒ 系统卡顿', 0.6666666666666666, 1.0, 2]]
     """
     _check_args(min_support, min_confidence, min_lift, max_len, algorithm, max_items, max_rules)
+    if lang is not None:
+        check_lang(lang)
     onehot, n = _to_onehot(transactions, id_col, tag_col)
     if n == 0 or onehot.shape[1] == 0:
         return _empty_rules()
@@ -224,12 +265,12 @@ def mine_cooccurrence(
     from mlxtend.frequent_patterns import apriori, fpgrowth
 
     finder = fpgrowth if algorithm == "fpgrowth" else apriori
-    names = list(onehot.columns)
+    tags = list(onehot.columns)
     # mlxtend mishandles non-string column names (e.g. integer tags): mine on positions, map the tags back after
-    itemsets = finder(onehot.set_axis([f"c{j}" for j in range(len(names))], axis=1), min_support=min_support,
+    itemsets = finder(onehot.set_axis([f"c{j}" for j in range(len(tags))], axis=1), min_support=min_support,
                       use_colnames=True, max_len=max_len)
-    itemsets["itemsets"] = [frozenset(names[int(c[1:])] for c in items) for items in itemsets["itemsets"]]
-    return _rules_from_itemsets(itemsets, n, min_confidence, min_lift)
+    itemsets["itemsets"] = [frozenset(tags[int(c[1:])] for c in items) for items in itemsets["itemsets"]]
+    return _rules_from_itemsets(itemsets, n, min_confidence, min_lift, lang=lang, names=names)
 
 
 def _check_args(min_support: Any, min_confidence: Any, min_lift: Any, max_len: Any, algorithm: Any,
@@ -251,7 +292,8 @@ def _check_args(min_support: Any, min_confidence: Any, min_lift: Any, max_len: A
                              f"got {value!r}")
 
 
-def _rules_from_itemsets(itemsets: pd.DataFrame, n: int, min_confidence: float, min_lift: float | None) -> pd.DataFrame:
+def _rules_from_itemsets(itemsets: pd.DataFrame, n: int, min_confidence: float, min_lift: float | None, *,
+                         lang: str | None = "zh", names: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """Rules with :data:`RULE_COLUMNS` from frequent itemsets (``support``, ``itemsets`` as frozensets) of ``n``
     transactions (mlxtend's association_rules; shared with the Spark miner, which counts itemsets in Spark)."""
     import numpy as np
@@ -266,7 +308,8 @@ def _rules_from_itemsets(itemsets: pd.DataFrame, n: int, min_confidence: float, 
     if len(rules) == 0:
         return _empty_rules()
     rules = rules.copy()
-    rules["rule"] = [f"{_label(a)} ⇒ {_label(c)}" for a, c in zip(rules["antecedents"], rules["consequents"])]
+    rules["rule"] = [f"{_label(a, lang, names)} ⇒ {_label(c, lang, names)}"
+                     for a, c in zip(rules["antecedents"], rules["consequents"])]
     rules["count"] = np.rint(rules["support"].to_numpy() * n).astype("int64")
     rules["antecedent_count"] = np.rint(rules["antecedent support"].to_numpy() * n).astype("int64")
     rules["consequent_count"] = np.rint(rules["consequent support"].to_numpy() * n).astype("int64")
@@ -403,6 +446,9 @@ def rule_chains(
     start: str | None = None,
     single_items: bool = True,
     top: int | None = None,
+    *,
+    lang: str | None = "zh",
+    names: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Root-cause chains: rules linked into paths ``A ⇒ B ⇒ C`` where each rule's consequent is the next one's
     antecedent and no item repeats.
@@ -411,7 +457,8 @@ def rule_chains(
     keep only links at least this confident; ``start``: only chains whose first step contains this tag;
     ``single_items``: link only one-tag ⇒ one-tag rules (the readable case); ``top``: keep the strongest chains.
 
-    Columns :data:`CHAIN_COLUMNS`: ``path`` (``"系统卡顿 ⇒ 转账失败 ⇒ 投诉"``), ``steps`` (tuple of frozensets),
+    Columns :data:`CHAIN_COLUMNS`: ``path`` (``"系统卡顿 ⇒ 转账失败 ⇒ 投诉"``, tags named as in
+    :func:`tag_name` with ``lang`` and ``names``), ``steps`` (a list per step of the step's tags, sorted str),
     ``n_rules``, ``confidence`` (product of link confidences: a rough strength of the whole path),
     ``min_confidence`` and ``min_lift`` (the weakest link), ``min_support``. Sorted by ``n_rules``, then
     ``confidence`` (descending). Co-occurrence is not causation: read chains as hypotheses to check.
@@ -428,6 +475,8 @@ def rule_chains(
         raise TypeError("rule_chains() takes the DataFrame returned by mine_cooccurrence()")
     if isinstance(max_rules, bool) or not isinstance(max_rules, int) or max_rules < 2:
         raise ValueError(f"max_rules must be an int >= 2 (a chain links at least two rules); got {max_rules!r}")
+    if lang is not None:
+        check_lang(lang)
     edges: dict[frozenset[Any], list[tuple[frozenset[Any], float, float, float]]] = {}
     for a, c, conf, lift, supp in zip(rules["antecedents"], rules["consequents"], rules["confidence"],
                                       rules["lift"], rules["support"]):
@@ -443,8 +492,8 @@ def rule_chains(
              supps: list[float]) -> None:
         if len(confs) >= 2:
             rows.append({
-                "path": " ⇒ ".join(_label(s) for s in steps),
-                "steps": tuple(steps),
+                "path": " ⇒ ".join(_label(s, lang, names) for s in steps),
+                "steps": [sorted(str(t) for t in s) for s in steps],
                 "n_rules": len(confs),
                 "confidence": math.prod(confs),
                 "min_confidence": min(confs),
@@ -477,8 +526,13 @@ def plot_rules(
     top: int = 20,
     metric: str = "lift",
     ax: Axes | None = None,
+    *,
+    lang: str = "zh",
+    names: Mapping[str, Any] | None = None,
 ) -> Axes:
     """Draw the ``top`` rules (by ``metric``) for a notebook and return the matplotlib Axes.
+
+    Tags, title and axis names are in ``lang`` (``"zh"`` default, ``"en"``; :func:`tag_name`).
 
     ``kind="network"``: tags on a circle, an arrow per rule (width ~ confidence, colour ~ ``metric``);
     ``kind="heatmap"``: antecedents × consequents coloured by ``metric``. Chinese labels use a CJK font when one is
@@ -498,19 +552,24 @@ def plot_rules(
     import numpy as np
     from matplotlib import colormaps
 
+    lang = check_lang(lang)
+    zh = lang == "zh"
+    metric_name = {"lift": ("提升度", "lift"), "confidence": ("置信度", "confidence"),
+                   "support": ("支持度", "support")}.get(metric, (metric, metric))[0 if zh else 1]
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 6))
-    from .plotting import find_cjk_font
+    from .plotting import use_cjk_font
 
-    font = find_cjk_font()
+    font = use_cjk_font()
     text_kw: dict[str, Any] = {"fontfamily": [font]} if font else {}
     shown = rules.sort_values(metric, ascending=False, kind="mergesort").head(top)
     if len(shown) == 0:
-        ax.text(0.5, 0.5, "no rules", ha="center", va="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, "没有规则" if zh else "no rules", ha="center", va="center", transform=ax.transAxes,
+                **text_kw)
         ax.set_axis_off()
         return ax
-    ants = [_label(a) for a in shown["antecedents"]]
-    cons = [_label(c) for c in shown["consequents"]]
+    ants = [_label(a, lang, names) for a in shown["antecedents"]]
+    cons = [_label(c, lang, names) for c in shown["consequents"]]
     values = shown[metric].to_numpy(dtype=float)
     if kind == "heatmap":
         rows_ = list(dict.fromkeys(ants))
@@ -521,9 +580,9 @@ def plot_rules(
         im = ax.imshow(grid, cmap="viridis", aspect="auto")
         ax.set_xticks(range(len(cols_)), cols_, rotation=45, ha="right", **text_kw)
         ax.set_yticks(range(len(rows_)), rows_, **text_kw)
-        ax.set_xlabel("consequent")
-        ax.set_ylabel("antecedent")
-        ax.figure.colorbar(im, ax=ax, label=metric)
+        ax.set_xlabel("后项（则）" if zh else "consequent", **text_kw)
+        ax.set_ylabel("前项（若）" if zh else "antecedent", **text_kw)
+        ax.figure.colorbar(im, ax=ax).set_label(metric_name, **text_kw)
         return ax
     nodes = list(dict.fromkeys(ants + cons))
     angle = np.linspace(0, 2 * np.pi, len(nodes), endpoint=False)
@@ -541,5 +600,6 @@ def plot_rules(
     ax.set_ylim(-1.4, 1.4)
     ax.set_aspect("equal")
     ax.set_axis_off()
-    ax.set_title(f"top {len(shown)} rules by {metric} (arrow width ~ confidence)")
+    ax.set_title(f"{metric_name}最高的 {len(shown)} 条规则（箭头越粗置信度越高）" if zh else
+                 f"top {len(shown)} rules by {metric} (arrow width ~ confidence)", **text_kw)
     return ax

@@ -168,7 +168,9 @@ def count_volume(
     :meth:`pandas.Series.resample` does (``"W"`` by the Sunday that ends the week). ``by``: a column (or columns)
     to count per group, e.g. topic or channel: ``wide=True`` gives one column per group (ready for
     :func:`forecast_volume`), ``wide=False`` a long frame with columns ``[time_col, *by, "count"]``. ``start`` /
-    ``end`` extend the zero-filled range (e.g. to the end of the reporting month). Rows with a missing time raise
+    ``end`` extend the zero-filled range (e.g. to the end of the reporting month). A ``by`` column of lists
+    (``classify_frame``'s ``topics``) counts each ticket once per label, like :func:`~feedback_nlp.heatmap`
+    (tickets without a label are not counted there). Rows with a missing time raise
     ValueError (drop them first if that is what you want).
 
     >>> import pandas as pd, feedback_nlp as fn
@@ -189,6 +191,11 @@ def count_volume(
         raise KeyError(f"columns {missing} not in the DataFrame (columns: {list(df.columns)})")
     times = parse_times(df, time_col)
     data = pd.DataFrame({"_t": times.to_numpy(), **{g: df[g].to_numpy() for g in groups}})
+    for g in groups:  # multi-label cells (topics): one count per label, as heatmap() does; no label, no count
+        if data[g].map(lambda v: isinstance(v, (list, tuple, set, frozenset))).any():
+            data = data.assign(**{g: data[g].map(
+                lambda v: list(v) if isinstance(v, (list, tuple, set, frozenset)) else [v])}).explode(g)
+            data = data.dropna(subset=[g])
     if not groups:
         counts = pd.Series(1, index=pd.DatetimeIndex(data["_t"])).resample(freq).sum()
         counts = _extend(counts, freq, start, end).astype("int64")

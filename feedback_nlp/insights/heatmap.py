@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     from matplotlib.axes import Axes
 
+from ..classify.labels import check_lang, display_name
 from ._frames import _cell_list, _frame
 
 __all__ = ["heatmap"]
@@ -27,6 +29,8 @@ def heatmap(
     fmt: str | None = None,
     cmap: str = "Reds",
     title: str | None = None,
+    lang: str = "zh",
+    names: Mapping[str, Any] | None = None,
 ) -> Axes:
     """A ``rows`` x ``cols`` heatmap (e.g. business line x channel complaint shares) as a matplotlib Axes.
 
@@ -35,10 +39,14 @@ def heatmap(
     (``"mean"`` of a 0/1 column is a rate; ``normalize`` is then ignored). Cells holding lists/tuples (``topics``)
     count once per element. The table itself: ``pd.crosstab``. Chinese labels use :func:`use_cjk_font`.
 
+    Label values (``efficiency``, ``complaint``, ``negative``...) are shown by their display names and the title
+    says what the cells are in ``lang`` (``"zh"`` default, ``"en"``); ``names``: your own display names
+    (:func:`feedback_nlp.classify.labels.display_name`).
+
     >>> import pandas as pd
     >>> df = pd.DataFrame({"业务线": ["信用卡", "信用卡", "贷款"], "渠道": ["APP", "电话", "APP"]})
     >>> heatmap(df, "业务线", "渠道").get_title()
-    '业务线 × 渠道 (share of row)'
+    '业务线 × 渠道（行内占比）'
     """
     import matplotlib.pyplot as plt
     import numpy as np
@@ -47,6 +55,7 @@ def heatmap(
     from .plotting import use_cjk_font
 
     df = _frame(df, "heatmap", [rows, cols, value])
+    zh = check_lang(lang) == "zh"
     if normalize not in ("index", "columns", "all", None):
         raise ValueError(f"normalize must be 'index', 'columns', 'all' or None; got {normalize!r}")
     data = df[[c for c in dict.fromkeys([rows, cols, value]) if c is not None]]
@@ -58,22 +67,25 @@ def heatmap(
         raise ValueError(f"heatmap(): no rows with both {rows!r} and {cols!r}")
     if value is None:
         table = pd.crosstab(data[rows], data[cols], normalize=normalize if normalize is not None else False)
-        what = {"index": "share of row", "columns": "share of column", "all": "share of total", None: "count"}[
-            normalize]
+        what = {"index": ("行内占比", "share of row"), "columns": ("列内占比", "share of column"),
+                "all": ("占总数", "share of total"), None: ("条数", "count")}[normalize][0 if zh else 1]
         fmt = fmt or (".0%" if normalize else "d")
     else:
         if not pd.api.types.is_numeric_dtype(data[value]):
             raise TypeError(f"column {value!r} must be numeric for heatmap(value=...)")
         table = pd.crosstab(data[rows], data[cols], values=data[value], aggfunc=aggfunc)
-        what = f"{aggfunc} of {value}"
+        agg = {"mean": ("均值", "mean"), "sum": ("合计", "sum"), "median": ("中位数", "median")}.get(
+            aggfunc, (aggfunc, aggfunc))[0 if zh else 1]
+        what = f"{value}{agg}" if zh else f"{agg} of {value}"
         fmt = fmt or ".2f"
     use_cjk_font()
     if ax is None:
         _, ax = plt.subplots(figsize=(1.2 + 0.9 * table.shape[1], 1.0 + 0.5 * table.shape[0]))
     grid = table.to_numpy(dtype=float)
     im = ax.imshow(grid, cmap=cmap, aspect="auto")
-    ax.set_xticks(range(table.shape[1]), [str(c) for c in table.columns], rotation=30, ha="right")
-    ax.set_yticks(range(table.shape[0]), [str(r) for r in table.index])
+    ax.set_xticks(range(table.shape[1]), [display_name(c, lang, names=names) for c in table.columns], rotation=30,
+                  ha="right")
+    ax.set_yticks(range(table.shape[0]), [display_name(r, lang, names=names) for r in table.index])
     if annot:
         finite = grid[np.isfinite(grid)]
         mid = (finite.min() + finite.max()) / 2 if finite.size else 0.0
@@ -87,5 +99,5 @@ def heatmap(
     ax.figure.colorbar(im, ax=ax, shrink=0.8)
     ax.set_xlabel(str(cols))
     ax.set_ylabel(str(rows))
-    ax.set_title(title if title is not None else f"{rows} × {cols} ({what})")
+    ax.set_title(title if title is not None else (f"{rows} × {cols}（{what}）" if zh else f"{rows} × {cols} ({what})"))
     return ax

@@ -30,7 +30,9 @@ __all__ = [
     "find_cjk_font",
     "CJKFontWarning",
     "bar_chart",
+    "date_axis",
     "figure_to_base64",
+    "forecast_chart",
     "trend_chart",
     "use_cjk_font",
 ]
@@ -51,6 +53,7 @@ INSTALL_HINT = ("no CJK font found, so Chinese text in charts would show as empt
 
 _lock = threading.Lock()
 _chosen: dict[str, str | None] = {}
+_warned: dict[str, bool] = {"font": False}
 
 
 class CJKFontWarning(UserWarning):
@@ -94,7 +97,8 @@ def use_cjk_font(required: bool = False, refresh: bool = False) -> str | None:
 
     Puts the first installed font of :data:`CJK_FONTS` in front of ``font.sans-serif``, selects the sans-serif
     family and turns off the Unicode minus sign (most CJK fonts lack it). When none is installed it warns
-    (:class:`CJKFontWarning`) with what to install and returns None, or raises RuntimeError with ``required=True``.
+    (:class:`CJKFontWarning`, once per process; matplotlib's per-glyph "missing from font" warnings are then
+    silenced) with what to install and returns None, or raises RuntimeError with ``required=True``.
     ``refresh=True`` searches again (after installing a font).
 
     >>> import matplotlib.pyplot as plt
@@ -116,7 +120,14 @@ def use_cjk_font(required: bool = False, refresh: bool = False) -> str | None:
     if name is None:
         if required:
             raise RuntimeError(INSTALL_HINT)
-        warnings.warn(INSTALL_HINT, CJKFontWarning, stacklevel=2)
+        with _lock:
+            first = not _warned["font"]
+            _warned["font"] = True
+        # One warning per process, not one per chart, and not matplotlib's ~20 per chart either (the filter is set
+        # again on every call: a caller's catch_warnings() block may have dropped it).
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font", category=UserWarning)
+        if first:
+            warnings.warn(INSTALL_HINT, CJKFontWarning, stacklevel=2)
     return name
 
 
@@ -136,10 +147,39 @@ def figure_to_base64(fig: Figure, dpi: int = 96) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
+_WORDS: dict[str, tuple[str, str]] = {
+    "volume": ("反馈量", "volume"), "negative_share": ("负面占比", "negative share"),
+    "trend_title": ("反馈量与负面占比", "Volume and negative share"), "history": ("历史", "history"),
+    "forecast": ("预测", "forecast"), "interval": ("{level:g}% 预测区间", "{level:g}% interval"),
+}
+
+
+def _word(key: str, lang: str, **kw: Any) -> str:
+    from ..classify.labels import check_lang
+
+    text = _WORDS[key][0 if check_lang(lang) == "zh" else 1]
+    return text.format(**kw) if kw else text
+
+
+def date_axis(ax: Axes, index: Any) -> None:
+    """Numeric date ticks (``05-14``, ``2024-05``): matplotlib's default names months in English."""
+    import matplotlib.dates as mdates
+    import pandas as pd
+
+    if not isinstance(index, pd.DatetimeIndex) or len(index) == 0:
+        return
+    span = (index.max() - index.min()).days
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=4, maxticks=10))  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_formatter(
+        mdates.DateFormatter("%m-%d" if span <= 120 else "%Y-%m"))  # type: ignore[no-untyped-call]
+
+
 def trend_chart(
-    counts: pd.Series, negative_share: pd.Series | None = None, ax: Axes | None = None, title: str = "反馈量与负面占比"
+    counts: pd.Series, negative_share: pd.Series | None = None, ax: Axes | None = None, title: str | None = None,
+    lang: str = "zh",
 ) -> Axes:
-    """Bars of volume per period and, on a right axis, the negative share as a line.
+    """Bars of volume per period and, on a right axis, the negative share as a line (axis at most 100%). Legend and
+    axis names in ``lang`` (``"zh"`` default, ``"en"``); dates as numbers.
 
     >>> import pandas as pd
     >>> idx = pd.date_range("2024-05-01", periods=3)
@@ -154,20 +194,23 @@ def trend_chart(
         _, ax = plt.subplots(figsize=(10, 3.6))
     x = counts.index
     width = _bar_width(x)
-    ax.bar(x, counts.to_numpy(), width=width, color="#9ecae1", label="反馈量")
-    ax.set_ylabel("反馈量")
-    ax.set_title(title)
+    ax.bar(x, counts.to_numpy(), width=width, color="#9ecae1", label=_word("volume", lang))
+    ax.set_ylabel(_word("volume", lang))
+    ax.set_title(title if title is not None else _word("trend_title", lang))
     handles, labels = ax.get_legend_handles_labels()
     if negative_share is not None:
         ax2 = ax.twinx()
         ax2.plot(negative_share.index, negative_share.to_numpy(), color="#d62728", lw=1.8, marker="o", ms=3,
-                 label="负面占比")
+                 label=_word("negative_share", lang))
         ax2.yaxis.set_major_formatter(PercentFormatter(1.0))
-        ax2.set_ylim(0, max(0.05, float(negative_share.max(skipna=True) or 0) * 1.25))
-        ax2.set_ylabel("负面占比")
+        top = float(negative_share.max(skipna=True) or 0)
+        ax2.set_ylim(0, min(1.0, max(0.05, top * 1.25)))  # a share never passes 100%
+        ax2.set_ylabel(_word("negative_share", lang))
         h2, l2 = ax2.get_legend_handles_labels()
         handles, labels = handles + h2, labels + l2
-    ax.legend(handles, labels, loc="upper left", fontsize=8)
+    # above the plot, on the right: inside it the legend hides the line of a high negative share
+    ax.legend(handles, labels, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, fontsize=8, frameon=False)
+    date_axis(ax, x)
     ax.figure.autofmt_xdate()
     return ax
 
@@ -185,7 +228,8 @@ def bar_chart(
     values: pd.Series, ax: Axes | None = None, title: str = "", xlabel: str = "", percent: bool = False,
     color: str = "#3182bd",
 ) -> Axes:
-    """Horizontal bars, largest on top, with the value written at the end of each bar.
+    """Horizontal bars, largest on top, with the value written at the end of each bar (``percent``: a share axis
+    that stops at 100%).
 
     >>> import pandas as pd
     >>> bar_chart(pd.Series({"退款": 12, "物流": 7}), title="话题").get_title()
@@ -202,7 +246,7 @@ def bar_chart(
     top = float(values.max()) if len(values) else 1.0
     for i, v in enumerate(values.to_numpy()):
         ax.text(v + top * 0.01, i, f"{v:.0%}" if percent else f"{v:,.0f}", va="center", fontsize=8)
-    ax.set_xlim(0, top * 1.15 if top > 0 else 1)
+    ax.set_xlim(0, (min(1.0, top * 1.15) if percent else top * 1.15) if top > 0 else 1)
     if percent:
         from matplotlib.ticker import PercentFormatter
 
@@ -210,4 +254,35 @@ def bar_chart(
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def forecast_chart(
+    forecast: Any, ax: Axes | None = None, history: int | None = None, title: str | None = None, lang: str = "zh",
+) -> Axes:
+    """History, forecast and prediction band of a :class:`~feedback_nlp.insights.forecast.VolumeForecast`, with the
+    legend in ``lang`` (``"zh"`` default: 历史 / 预测 / 95% 预测区间) and numeric dates.
+
+    >>> import pandas as pd, feedback_nlp as fn
+    >>> s = pd.Series([5, 7, 6, 9, 8, 4, 3] * 4, index=pd.date_range("2024-05-01", periods=28))
+    >>> ax = forecast_chart(fn.forecast_volume(s, 7, model="snaive"))
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['历史', '预测', '95% 预测区间']
+    """
+    import matplotlib.pyplot as plt
+
+    use_cjk_font()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 3.0))
+    h = forecast.history.iloc[-(history or 8 * len(forecast.mean)):]
+    ax.plot(h.index, h.to_numpy(), color="0.3", lw=1, label=_word("history", lang))
+    ax.plot(forecast.mean.index, forecast.mean.to_numpy(), color="C0", lw=1.5, label=_word("forecast", lang))
+    ax.fill_between(forecast.mean.index, forecast.lower.to_numpy(), forecast.upper.to_numpy(), color="C0",
+                    alpha=0.25, label=_word("interval", lang, level=forecast.level))
+    if title is not None:
+        ax.set_title(title, fontsize=10)
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="upper left", fontsize=8)
+    date_axis(ax, h.index.append(forecast.mean.index))
+    ax.figure.autofmt_xdate()
     return ax

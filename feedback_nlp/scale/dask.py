@@ -83,13 +83,13 @@ def get_classifier(model: str | Path = "default") -> FeedbackClassifier:
     return clf
 
 
-def output_meta(frame: pd.DataFrame) -> pd.DataFrame:
+def output_meta(frame: pd.DataFrame, prefix: str = "") -> pd.DataFrame:
     """An empty frame with the columns and dtypes :func:`score_partition` returns for ``frame``'s columns."""
     import pandas as pd
 
     empty = frame.iloc[:0].copy()
     for col, dtype in OUTPUT_COLUMNS.items():
-        empty[col] = pd.Series([], index=empty.index, dtype=dtype)
+        empty[prefix + col] = pd.Series([], index=empty.index, dtype=dtype)
     return empty
 
 
@@ -101,8 +101,10 @@ def score_partition(
     batch_size: int = 1024,
     errors: ErrorPolicy = "raise",
     tier_col: str | None = None,
+    prefix: str = "",
 ) -> pd.DataFrame:
-    """``frame`` with the classification columns added (index and order kept), dtypes as in :data:`OUTPUT_COLUMNS`.
+    """``frame`` with the classification columns added (index and order kept), dtypes as in :data:`OUTPUT_COLUMNS`;
+    ``prefix`` goes in front of each added name (an existing column of that name raises ValueError).
 
     >>> import pandas as pd
     >>> out = score_partition(pd.DataFrame({"text": ["快递三天才到，客服态度还很差"]}, index=[7]))
@@ -110,15 +112,18 @@ def score_partition(
     ([7], ['negative'], ['complaint'])
     """
     if len(frame) == 0:
-        return output_meta(frame)
+        return output_meta(frame, prefix)
     clf = get_classifier(model)
-    out = clf.classify_frame(frame, text_col=text_col, batch_size=batch_size, errors=errors, tier_col=tier_col)
-    return out.astype({col: dtype for col, dtype in OUTPUT_COLUMNS.items() if str(out[col].dtype) != dtype})
+    out = clf.classify_frame(frame, text_col=text_col, batch_size=batch_size, errors=errors, tier_col=tier_col,
+                             prefix=prefix)
+    return out.astype({prefix + col: dtype for col, dtype in OUTPUT_COLUMNS.items()
+                       if str(out[prefix + col].dtype) != dtype})
 
 
-def for_arrow(frame: pd.DataFrame) -> pd.DataFrame:
+def for_arrow(frame: pd.DataFrame, prefix: str = "") -> pd.DataFrame:
     """Scored ``frame`` in Arrow/Spark-friendly types: ``topics`` as lists, ``respond_within`` as float seconds in
-    ``respond_within_s`` (dict columns map to Arrow/Spark maps as they are). See :data:`SPARK_DDL`.
+    ``respond_within_s`` (dict columns map to Arrow/Spark maps as they are); ``prefix``: the one given to
+    :func:`score_partition`. See :data:`SPARK_DDL`.
 
     >>> import pandas as pd
     >>> out = for_arrow(score_partition(pd.DataFrame({"text": ["快递三天才到，客服态度还很差"]})))
@@ -126,8 +131,8 @@ def for_arrow(frame: pd.DataFrame) -> pd.DataFrame:
     (['efficiency', 'service_attitude'], [86400.0])
     """
     out = frame.copy()
-    out["topics"] = [list(t) for t in out["topics"]]
-    out["respond_within_s"] = out.pop("respond_within").dt.total_seconds()
+    out[prefix + "topics"] = [list(t) for t in out[prefix + "topics"]]
+    out[prefix + "respond_within_s"] = out.pop(prefix + "respond_within").dt.total_seconds()
     return out
 
 
@@ -139,8 +144,12 @@ def classify_dataframe(
     batch_size: int = 1024,
     errors: ErrorPolicy = "raise",
     tier_col: str | None = None,
+    prefix: str = "",
 ) -> dd.DataFrame:
     """A lazy Dask DataFrame: ``ddf`` with the columns of :meth:`FeedbackClassifier.classify_frame` added.
+
+    A column of ``ddf`` with one of those names raises ValueError naming it (nothing is overwritten);
+    ``prefix="pred_"`` writes ``pred_kind``, ... alongside instead.
 
     Each partition is scored with the batch API by :func:`score_partition`; each worker process loads ``model`` once
     (on its first partition) and keeps it. Rows are neither lost, duplicated nor reordered, and the index and the
@@ -170,12 +179,15 @@ def classify_dataframe(
         raise ValueError("batch_size must be a positive int")
     if errors not in ("raise", "neutral"):
         raise ValueError("errors must be 'raise' or 'neutral'")
-    clash = sorted(set(OUTPUT_COLUMNS) & set(ddf.columns))
+    if not isinstance(prefix, str):
+        raise TypeError(f"prefix must be a str such as 'pred_'; got {type(prefix).__name__}")
+    clash = [prefix + c for c in OUTPUT_COLUMNS if prefix + c in ddf.columns]
     if clash:
-        raise ValueError(f"columns {clash} would be overwritten by the classification; rename or drop them first")
+        raise ValueError(f"classify_dataframe() would overwrite the existing column(s) {clash}: rename them, or pass "
+                         "prefix='pred_' to write the model's columns alongside")
     kwargs: dict[str, Any] = {"text_col": text_col, "model": _model_key(model), "batch_size": batch_size,
-                              "errors": errors, "tier_col": tier_col}
-    meta = output_meta(ddf._meta)
+                              "errors": errors, "tier_col": tier_col, "prefix": prefix}
+    meta = output_meta(ddf._meta, prefix)
     scored: dd.DataFrame = ddf.map_partitions(  # type: ignore[no-untyped-call]
         score_partition, meta=meta, align_dataframes=False, **kwargs)
     return scored

@@ -46,7 +46,7 @@ def test_mine_tag_columns_to_stdout(tmp_path: Path, capsys: pytest.CaptureFixtur
     rc = run(["mine", "-i", str(f), "--tag-cols", "topics", "sentiment_label", "channel", "--min-support", "0.5"])
     assert rc == 0
     out = capsys.readouterr().out
-    assert "topic=efficiency ⇒ sentiment=negative" in out or "sentiment=negative ⇒ topic=efficiency" in out
+    assert "效率 ⇒ 负面" in out or "负面 ⇒ 效率" in out
 
 
 def test_mine_bad_support_raises() -> None:
@@ -115,3 +115,15 @@ def test_forecast_long_counts_with_id_col_holidays_and_events(tmp_path: Path) ->
 def test_forecast_missing_column() -> None:
     with pytest.raises(KeyError, match="time-col"):
         run(["forecast", "-i", str(FIXTURES / "tags_long.csv"), "--time-col", "when", "--horizon", "7"])
+
+
+def test_mine_chains_says_what_it_takes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 16: `--chains 3` used to fail with "unknown output type ''"."""
+    f = tmp_path / "t.csv"
+    f.write_text("tags\n系统卡顿;转账失败;投诉\n系统卡顿;转账失败;投诉\n系统卡顿;转账失败\n其他\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"--chains takes the file.*--chain-rules"):
+        run(["mine", "-i", str(f), "--tag-cols", "tags", "--min-support", "0.5", "--chains", "3"])
+    out = tmp_path / "chains.csv"
+    assert run(["mine", "-i", str(f), "--tag-cols", "tags", "--min-support", "0.5", "--min-confidence", "0.6",
+                "--chains", str(out), "--chain-rules", "2", "-o", str(tmp_path / "rules.csv")]) == 0
+    assert "系统卡顿 ⇒ 转账失败 ⇒ 投诉" in set(pd.read_csv(out)["path"])

@@ -187,7 +187,9 @@ def test_transactions_from_classify_frame_output() -> None:
     csv_lists = pd.DataFrame({"topics": ["['efficiency', 'product_defect']", "[]"]})
     assert transactions_from_frame(csv_lists, prefix=False) == [["efficiency", "product_defect"], []]
     rules = mine_cooccurrence(t, min_support=0.3, min_confidence=0.5)
-    assert "topic=product_defect ⇒ sentiment=negative" in set(rules["rule"])
+    assert "产品缺陷 ⇒ 负面" in set(rules["rule"])  # readable names; the tags stay in antecedents/consequents
+    assert "topic=product_defect ⇒ sentiment=negative" in set(
+        mine_cooccurrence(t, min_support=0.3, min_confidence=0.5, lang=None)["rule"])
     with pytest.raises(KeyError, match="tag_cols"):
         transactions_from_frame(df, ["nope"])
 

@@ -216,7 +216,8 @@ def test_reach_rule_in_sentiment_alerts() -> None:
     posts["time"] = [pd.Timestamp("2024-05-03 08:00")] + [pd.Timestamp("2024-05-03 09:00")] * 30 + [
         pd.Timestamp("2024-05-01 10:00")]
     sp = spread(pd.DataFrame({"source": ids[1:-1], "target": "root"}), posts)
-    al = fn.sentiment_alerts(sp.posts, "time", window=2, min_periods=1, reach_col="reach", reach_threshold=25)
+    al = fn.sentiment_alerts(sp.posts, "time", window=2, min_periods=1, reach_col="reach", reach_threshold=25,
+                             lang="en")
     assert list(al.columns) == list(ALERT_COLUMNS)
     fired = al[al["reach_alert"]]
     assert fired["period"].dt.strftime("%Y-%m-%d").tolist() == ["2024-05-03"]
@@ -248,8 +249,9 @@ def test_report_section_spread(tmp_path: Path) -> None:
     page = report(df, tmp_path / "r.html", spread_result=sp).read_text(encoding="utf-8")
     part = page[page.index('<section id="spread">'):]
     assert sp.spreaders["author"].iloc[0] in part and "PageRank" in part and "【合成】" in part
-    without = report(df, tmp_path / "r2.html").read_text(encoding="utf-8")
-    assert "spread_result=" in without
+    without = report(df, tmp_path / "r2.html", sections=["overview", "spread"]).read_text(encoding="utf-8")
+    assert "spread_result=" in without  # asked for without its data: says what to pass
+    assert '<section id="spread">' not in report(df, tmp_path / "r4.html").read_text(encoding="utf-8")
     with pytest.raises(TypeError, match="spread_result"):
         report(df, tmp_path / "r3.html", spread_result=sp.cascades)  # type: ignore[arg-type]
 
