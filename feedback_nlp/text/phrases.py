@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .normalize import normalize
-from .tokenize import jieba_tokenizer, stop_set
+from .tokenize import base_tokenizer, stop_set
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -108,7 +108,7 @@ def discover_phrases(
         step = math.ceil(len(docs) / max_texts)
         docs = docs[::step]
     stop = stop_set(extra_stop_words)
-    tok = jieba_tokenizer()
+    tok = base_tokenizer()  # the default dictionary only: earlier user_words do not change what is found
     clauses = [tok.lcut(c) for d in docs for c in _CLAUSE.split(normalize(d)) if c]
     unigrams: Counter[str] = Counter(w for c in clauses for w in c)
     total = sum(unigrams.values())

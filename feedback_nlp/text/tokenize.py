@@ -21,8 +21,8 @@ from typing import Any
 
 from .normalize import normalize
 
-__all__ = ["PhraseSegmenter", "TOKEN_PATTERN", "add_user_words", "content_words", "jieba_tokenizer", "load_stop_words",
-           "stop_set", "tokenize"]
+__all__ = ["PhraseSegmenter", "TOKEN_PATTERN", "add_user_words", "base_tokenizer", "content_words", "jieba_tokenizer",
+           "load_stop_words", "stop_set", "tokenize"]
 
 _STOP_FILE = Path(__file__).resolve().parents[1] / "data" / "stopwords_zh.txt"
 _lock = threading.RLock()  # re-entrant: the lazy loaders call each other
@@ -70,28 +70,45 @@ def stop_set(extra: Iterable[str] | None) -> frozenset[str]:
     return base | frozenset(words)
 
 
+def _new_tokenizer() -> Any:
+    import jieba
+
+    log = logging.getLogger("jieba")
+    level = log.level
+    log.setLevel(logging.WARNING)  # jieba logs its cache loading at DEBUG to stderr
+    try:
+        tok = jieba.Tokenizer()
+        tok.initialize()
+    finally:
+        log.setLevel(level)
+    return tok
+
+
 def jieba_tokenizer() -> Any:
-    """A private jieba ``Tokenizer`` (default dictionary), initialised once under a lock and without jieba's
-    "Building prefix dict ..." messages on stderr."""
+    """A private jieba ``Tokenizer`` (default dictionary plus the words given to :func:`add_user_words`),
+    initialised once under a lock and without jieba's "Building prefix dict ..." messages on stderr."""
     tok = _state.get("tokenizer")
     if tok is None:
         with _lock:
             tok = _state.get("tokenizer")
             if tok is None:
-                import jieba
-
-                log = logging.getLogger("jieba")
-                level = log.level
-                log.setLevel(logging.WARNING)  # jieba logs its cache loading at DEBUG to stderr
-                try:
-                    tok = jieba.Tokenizer()
-                    tok.initialize()
-                finally:
-                    log.setLevel(level)
+                tok = _new_tokenizer()
                 for key in [k for k in _state if k.startswith("extractor_")]:
                     del _state[key]  # they hold the previous tokenizer
                 _state["user_words"] = set()
                 _state["tokenizer"] = tok
+    return tok
+
+
+def base_tokenizer() -> Any:
+    """A second private jieba ``Tokenizer`` with the default dictionary only, never given user words: phrase
+    discovery reads the corpus through it, so what it finds does not depend on words added earlier in the process."""
+    tok = _state.get("base_tokenizer")
+    if tok is None:
+        with _lock:
+            tok = _state.get("base_tokenizer")
+            if tok is None:
+                tok = _state["base_tokenizer"] = _new_tokenizer()
     return tok
 
 

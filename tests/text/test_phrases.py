@@ -63,3 +63,11 @@ def test_jieba_is_quiet() -> None:
     code = "from feedback_nlp.text.tokenize import tokenize; print(tokenize('刷脸支付总是失败'))"
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert "Prefix dict" not in res.stderr and "Building" not in res.stderr and "Loading" not in res.stderr, res.stderr
+
+
+def test_discovery_does_not_depend_on_earlier_user_words(tickets: pd.DataFrame) -> None:
+    from feedback_nlp.text.tokenize import add_user_words
+
+    before = set(discover_phrases(tickets["text"])["phrase"])
+    add_user_words(["刷脸支付", "刷脸"])  # another analysis in the same process added domain words
+    assert set(discover_phrases(tickets["text"])["phrase"]) == before
