@@ -17,7 +17,14 @@ import numpy as np
 
 from .._validation import ErrorPolicy, check_text, check_texts
 from .components import SentimentComponent, TopicComponent, component_class
-from .intent import DEFAULT_RULES, Priority, PriorityRules, classify_kind, grade_priority, raise_for_tier
+from .intent import (
+    DEFAULT_RULES,
+    Priority,
+    PriorityRules,
+    _raise_explained,
+    classify_kind,
+    explain_priority,
+)
 from .results import SENTIMENT_LABELS, Classification, Sentiment, TopicHit
 from .sentiment import normalize_all, prepare_normalized
 
@@ -30,6 +37,8 @@ __all__ = ["EMPTY_SENTIMENT", "MODEL_FORMAT", "FeedbackClassifier"]
 MODEL_FORMAT = 1
 #: What an empty or whitespace-only text gets: neutral, score 0, all mass on neutral.
 EMPTY_SENTIMENT = Sentiment("neutral", 0.0, {"negative": 0.0, "neutral": 1.0, "positive": 0.0})
+#: The priority reason of an empty text (priority ``none``).
+EMPTY_REASON = "空文本：无需答复"
 
 
 def _chunks(n: int, size: int) -> Iterator[tuple[int, int]]:
@@ -52,9 +61,13 @@ class FeedbackClassifier:
         meta: dict[str, Any] | None = None,
         topics: TopicComponent | None = None,
         priority_rules: PriorityRules = DEFAULT_RULES,
+        intent: Any = None,
     ) -> None:
         self.sentiment = sentiment
         self.topics = topics
+        #: Learned kind and priority (:class:`~feedback_nlp.classify.intent_model.IntentModel`); ``None``: the rules
+        #: of :mod:`feedback_nlp.classify.intent`.
+        self.intent = intent
         self.priority_rules = priority_rules
         self.meta: dict[str, Any] = dict(meta or {})
 
@@ -99,8 +112,7 @@ class FeedbackClassifier:
     def _classify_checked(self, texts: list[str]) -> list[Classification]:
         live = [i for i, t in enumerate(texts) if t.strip()]
         out = [
-            Classification(t, EMPTY_SENTIMENT, (), "other", Priority.SUGGESTION, Priority.SUGGESTION.respond_within)
-            for t in texts
+            Classification(t, EMPTY_SENTIMENT, (), "other", Priority.NONE, None, EMPTY_REASON) for t in texts
         ]
         if not live:
             return out
@@ -112,13 +124,16 @@ class FeedbackClassifier:
         hits: list[tuple[TopicHit, ...]] = (
             self.topics.predict_hits_prepared(docs, self.sentiment) if self.topics is not None else [()] * len(live)
         )
-        polar = probs[:, 0] + probs[:, 2]
-        p_positive = np.where(polar > 0, probs[:, 2] / np.maximum(polar, 1e-12), 0.5)
-        kinds = classify_kind(norm, p_positive, hits, normalized=True)
-        priorities = grade_priority(norm, kinds=kinds, rules=self.priority_rules, normalized=True)
+        if self.intent is not None:
+            kinds, priorities = self.intent.predict_prepared(docs, self.sentiment)
+        else:
+            polar = probs[:, 0] + probs[:, 2]
+            p_positive = np.where(polar > 0, probs[:, 2] / np.maximum(polar, 1e-12), 0.5)
+            kinds = classify_kind(norm, p_positive, hits, normalized=True)
+            priorities = explain_priority(norm, kinds=kinds, rules=self.priority_rules, normalized=True)
         for k, i in enumerate(live):
-            pr = priorities[k]
-            out[i] = Classification(texts[i], sentiments[k], hits[k], kinds[k], pr, pr.respond_within)
+            pr, reason = priorities[k]
+            out[i] = Classification(texts[i], sentiments[k], hits[k], kinds[k], pr, pr.respond_within, reason)
         return out
 
     def score_sentiment(self, text: str) -> Sentiment:
@@ -136,8 +151,9 @@ class FeedbackClassifier:
     ) -> pd.DataFrame:
         """Return a copy of ``df`` with added columns ``sentiment_label``, ``sentiment_score``,
         ``p_negative``, ``p_neutral``, ``p_positive``, ``topics`` (tuple of topic names), ``topic_polarities``
-        (dict name -> polarity), ``topic_scores`` (dict name -> probability), ``kind``, ``priority`` and
-        ``respond_within`` (timedelta).
+        (dict name -> polarity), ``topic_scores`` (dict name -> probability), ``kind``, ``priority``,
+        ``respond_within`` (timedelta; NaT for priority ``none``) and ``priority_reason`` (why that priority, in
+        Chinese).
 
         ``tier_col``: a column of customer tiers ("vip", "svip", ...) that raise the priority
         (:func:`feedback_nlp.classify.intent.raise_for_tier`). Index and row order are kept.
@@ -166,11 +182,14 @@ class FeedbackClassifier:
         out["topic_scores"] = pd.Series([{t.name: t.score for t in r.topics} for r in results], index=out.index,
                                         dtype=object)
         out["kind"] = [r.kind for r in results]
-        priorities = [Priority(r.priority) for r in results]
+        explained = [(Priority(r.priority), r.priority_reason) for r in results]
         if tier_col is not None:
-            priorities = [raise_for_tier(p, t, self.priority_rules) for p, t in zip(priorities, df[tier_col])]
-        out["priority"] = [p.value for p in priorities]
-        out["respond_within"] = [p.respond_within for p in priorities]
+            explained = [_raise_explained(p, why, t, self.priority_rules)
+                         for (p, why), t in zip(explained, df[tier_col])]
+        out["priority"] = [p.value for p, _ in explained]
+        out["respond_within"] = pd.Series([p.respond_within for p, _ in explained], index=out.index,
+                                          dtype="timedelta64[ns]")
+        out["priority_reason"] = [why for _, why in explained]
         return out
 
     __call__ = classify_batch
@@ -183,6 +202,8 @@ class FeedbackClassifier:
         self.sentiment.save(d)
         if self.topics is not None:
             self.topics.save(d)
+        if self.intent is not None:
+            self.intent.save(d)
         from .. import __version__
 
         meta = {
@@ -192,9 +213,11 @@ class FeedbackClassifier:
             **self.meta,
             "format": MODEL_FORMAT,
             "feedback_nlp_version": __version__,
-            "components": ["sentiment", *(["topics"] if self.topics is not None else [])],
+            "components": ["sentiment", *(["topics"] if self.topics is not None else []),
+                           *(["intent"] if self.intent is not None else [])],
             "component_backends": {"sentiment": self.sentiment.backend,
-                                   **({"topics": self.topics.backend} if self.topics is not None else {})},
+                                   **({"topics": self.topics.backend} if self.topics is not None else {}),
+                                   **({"intent": self.intent.backend} if self.intent is not None else {})},
             **({"topics": {"names": list(self.topics.topics_), "training": getattr(self.topics, "training_", {})}}
                if self.topics is not None else {}),
             "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -226,12 +249,12 @@ class FeedbackClassifier:
             )
         backends = component_backends(d, meta)
         components: dict[str, Any] = {}
-        for name in ("sentiment", "topics"):
+        for name in ("sentiment", "topics", "intent"):
             if name in backends:
                 components[name] = component_class(name, backends[name]).load(d, device=device)
         if "sentiment" not in components:
             raise ValueError(f"{d}/meta.json lists no sentiment component: not a feedback_nlp model directory")
-        return cls(components["sentiment"], meta, components.get("topics"))
+        return cls(components["sentiment"], meta, components.get("topics"), intent=components.get("intent"))
 
     def __repr__(self) -> str:
         return f"FeedbackClassifier(name={self.meta.get('name')!r}, version={self.meta.get('version')!r})"

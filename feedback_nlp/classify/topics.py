@@ -305,7 +305,6 @@ class TopicModel:
         ``unlabeled_texts`` (optional) feed the weak supervision; without them (or without a lexicon) that part
         is off. Keep the labelled texts out of ``unlabeled_texts`` for honest combiner weights.
         """
-        from sklearn.model_selection import StratifiedKFold
 
         texts = list(texts)
         rows = parse_topic_labels(labels)
@@ -343,6 +342,14 @@ class TopicModel:
                     self.weak_coef_[j] = clf.coef_.ravel()
                     self.weak_intercept_[j] = float(clf.intercept_[0])
                     self.weak_trained_[j] = True
+        self._fit_labelled(docs, y)
+        return self
+
+    def _fit_labelled(self, docs: list[str], y: np.ndarray) -> None:
+        """The labelled part of :meth:`fit`: learned model, combiner, lexicon precision, thresholds."""
+        from sklearn.model_selection import StratifiedKFold
+
+        n_t = len(self.topics_)
         # Learned model on the labelled texts (+ out-of-fold margins for the combiner).
         x_doc = self.featurizer_.transform(docs)
         self.coef_ = np.zeros((n_t, self.n_features), dtype=np.float32)
@@ -383,7 +390,22 @@ class TopicModel:
         self.thresholds_ = (self._tune_thresholds(feats, y) if self.threshold == "auto"
                             else np.full(n_t, float(self.threshold)))
         self.n_train_ = len(docs)
-        return self
+
+    def refit_labelled(self, texts: Sequence[str], labels: Iterable[Any]) -> TopicModel:
+        """A copy with the labelled parts (learned model, combiner, thresholds) refitted on ``texts`` / ``labels``
+        and the label-free parts (lexicon, weak supervision, n-gram weights) kept: for cross-validation, where the
+        weak model, which never sees a label, need not be refitted per fold. The labels must have the same topics.
+        """
+        import copy
+
+        self._check_fitted()
+        rows = parse_topic_labels(labels)
+        topics, y = topic_matrix(rows)
+        if topics != list(self.topics_):
+            raise ValueError(f"labels have topics {topics}, the model {list(self.topics_)}")
+        m = copy.deepcopy(self)
+        m._fit_labelled(prepare(list(texts)), y)
+        return m
 
     def _tune_thresholds(self, feats: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Per-topic decision threshold in [0.35, 0.65] from the F1 of out-of-fold combiner scores.
