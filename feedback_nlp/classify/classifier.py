@@ -119,13 +119,17 @@ class FeedbackClassifier:
         # Normalise once; every component reads the same prepared text.
         norm = normalize_all(texts[i] for i in live)
         docs = [prepare_normalized(t) for t in norm]
-        probs = self.sentiment.predict_proba_prepared(docs)
+        # The service heads read the same dense features: compute them once.
+        linear: Any = self.sentiment  # only the linear sentiment component has stacked features
+        features = linear.stacked_features(docs) if getattr(linear, "stacked_head_", None) is not None else None
+        probs = (linear.predict_proba_prepared(docs, features) if features is not None
+                 else self.sentiment.predict_proba_prepared(docs))
         sentiments = self.sentiment.sentiments_from_proba(probs)
         hits: list[tuple[TopicHit, ...]] = (
             self.topics.predict_hits_prepared(docs, self.sentiment) if self.topics is not None else [()] * len(live)
         )
         if self.intent is not None:
-            kinds, priorities = self.intent.predict_prepared(docs, self.sentiment)
+            kinds, priorities = self.intent.predict_prepared(docs, self.sentiment, features)
         else:
             polar = probs[:, 0] + probs[:, 2]
             p_positive = np.where(polar > 0, probs[:, 2] / np.maximum(polar, 1e-12), 0.5)

@@ -117,15 +117,16 @@ class IntentModel:
         if not hasattr(self, "kind_head_"):
             raise NotFittedError("IntentModel")
 
-    def predict_prepared(self, docs: Sequence[str], sentiment: SentimentModel
+    def predict_prepared(self, docs: Sequence[str], sentiment: SentimentModel, features: np.ndarray | None = None
                          ) -> tuple[list[str], list[tuple[Priority, str]]]:
-        """Kinds and ``(priority, reason)`` of prepared texts (see :func:`feedback_nlp.classify.sentiment.prepare`).
-        """
+        """Kinds and ``(priority, reason)`` of prepared texts (see :func:`feedback_nlp.classify.sentiment.prepare`);
+        ``features``: their ``sentiment.stacked_features(docs)`` when already computed."""
         self._check_fitted()
         docs = list(docs)
         if not docs:
             return [], []
-        dense = np.hstack([sentiment.stacked_features(docs), rule_features(docs, self.rules)])
+        x = sentiment.stacked_features(docs) if features is None else features
+        dense = np.hstack([x, rule_features(docs, self.rules)])
         kinds = [str(k) for k in self.kind_head_.predict(docs, dense)]
         sev_rows = [i for i, k in enumerate(kinds) if k in ("complaint", "inquiry")]
         severity: dict[int, str] = {}

@@ -382,14 +382,15 @@ class SentimentModel:
         """Array (n, 3) of probabilities in the order ``negative, neutral, positive``."""
         return self.predict_proba_prepared(prepare(texts))
 
-    def predict_proba_prepared(self, docs: Sequence[str]) -> np.ndarray:
-        """:meth:`predict_proba` for texts already passed through :func:`prepare`."""
+    def predict_proba_prepared(self, docs: Sequence[str], features: np.ndarray | None = None) -> np.ndarray:
+        """:meth:`predict_proba` for texts already passed through :func:`prepare`; ``features``: their
+        :meth:`stacked_features` when already computed (the classifier shares them with the intent component)."""
         self._check_fitted()
         if not docs:
             return np.zeros((0, 3))
         stacked = getattr(self, "stacked_head_", None)
         if stacked is not None:
-            return self._stacked_proba(stacked, docs)
+            return self._stacked_proba(stacked, docs, features)
         if self.head_ is not None:
             x = self._head_features(docs)
             n, p = self.head_.predict_proba(x)[:, 1], x[:, 0]
@@ -460,8 +461,8 @@ class SentimentModel:
         self.stacked_polarity_ = polarity
         return self
 
-    def _stacked_proba(self, head: Any, docs: Sequence[str]) -> np.ndarray:
-        x = self.stacked_features(docs)
+    def _stacked_proba(self, head: Any, docs: Sequence[str], features: np.ndarray | None = None) -> np.ndarray:
+        x = self.stacked_features(docs) if features is None else features
         p = head.predict_proba(docs, x)
         order = [list(head.classes_).index(c) for c in SENTIMENT_LABELS]
         out: np.ndarray = p[:, order]
