@@ -136,7 +136,8 @@ def cross_validated(rows: list[dict[str, Any]], unlabeled: Any, sentiment: fn.Se
     hits: list[tuple[fn.TopicHit, ...]] = [()] * len(rows)
     thresholds = []
     for tr, te in StratifiedKFold(folds, shuffle=True, random_state=seed).split(np.zeros(len(rows)), strata):
-        model = fit_topics([rows[i] for i in tr] + list(extra or []), unlabeled, seed)
+        model = fit_topics([rows[i] for i in tr] + list(extra or []), unlabeled, seed,
+                           review_rows=[rows[i] for i in tr] if extra else None)
         thresholds.append(dict(zip(model.topics_, np.round(model.thresholds_, 3).tolist())))
         for i, h in zip(te, model.predict_hits([rows[i]["text"] for i in te], sentiment)):
             hits[i] = h
@@ -178,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     # The shipped recipe also learns from the labelled service messages and weakly from the unlabelled ones (none
     # of them is a review of the held-out part): the review figures are of that recipe.
-    full = fit_topics(train + service, unlabeled, args.seed)
+    full = fit_topics(train + service, unlabeled, args.seed, review_rows=train)
     result["fit_seconds"] = time.perf_counter() - t0
     hits = full.predict_hits(texts, sentiment)
     result["heldout"] = {"topics": topic_scores(test, [tuple(h.name for h in hs) for hs in hits]),

@@ -51,7 +51,7 @@ def split(df: pd.DataFrame, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 #: Weight of each unlabelled service question (``service_questions_unlabeled.csv``) as a weak example of a neutral
 #: inquiry: nearly all of them are plain questions, a few are complaints.
-QUESTION_WEIGHT = 0.3
+QUESTION_WEIGHT = 0.1
 #: Their weight as inquiries for the kind head: lower, as a question is often a complaint in disguise.
 KIND_QUESTION_WEIGHT = 0.1
 #: How the final polarity is made (see ``SentimentModel.fit_stacked_head``): gated by ``P(service message)``.

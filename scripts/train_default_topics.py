@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 
+from feedback_nlp.classify.sentiment import SentimentModel
 from feedback_nlp.classify.topics import TopicModel
 from scripts.train_default_model import load_service, load_service_unlabeled, split_service
 
@@ -74,17 +75,24 @@ def split_dev(rows: list[dict[str, Any]], test_size: float = 0.3, seed: int = 0
     return [rows[i] for i in sorted(tr)], [rows[i] for i in sorted(te)]
 
 
-def fit_topics(train: list[dict[str, Any]], unlabeled: list[str] | None, seed: int = 0, **params: Any) -> TopicModel:
-    """The default recipe: :class:`TopicModel` with the default lexicon, weak supervision over ``unlabeled``."""
-    return TopicModel(random_state=seed, **params).fit(
+def fit_topics(train: list[dict[str, Any]], unlabeled: list[str] | None, seed: int = 0,
+               review_rows: list[dict[str, Any]] | None = None, **params: Any) -> TopicModel:
+    """The default recipe: :class:`TopicModel` with the default lexicon, weak supervision over ``unlabeled``; with
+    ``review_rows`` also the review-only labelled parts (``TopicModel.add_review_variant``), mixed with the main
+    ones by the sentiment model's ``P(service message)`` at inference."""
+    model = TopicModel(random_state=seed, **params).fit(
         [r["text"] for r in train], [r["topics"] for r in train], unlabeled_texts=unlabeled
     )
+    if review_rows is not None:
+        model.add_review_variant([r["text"] for r in review_rows], [r["topics"] for r in review_rows])
+    return model
 
 
-def f1_per_topic(model: TopicModel, rows: list[dict[str, Any]]) -> dict[str, float]:
+def f1_per_topic(model: TopicModel, rows: list[dict[str, Any]], sentiment: Any = None) -> dict[str, float]:
+    """F1 per topic of the topics ``model`` finds (with ``sentiment``: as the classifier does, domain-mixed)."""
     from sklearn.metrics import f1_score
 
-    pred = model.predict([r["text"] for r in rows])
+    pred = [tuple(h.name for h in hs) for hs in model.predict_hits([r["text"] for r in rows], sentiment)]
     return {t: float(f1_score([t in r["topics"] for r in rows], [t in p for p in pred]))
             for t in model.topics_}
 
@@ -106,15 +114,17 @@ def main(argv: list[str] | None = None) -> int:
     svc_train, svc_test = split_service(service, args.seed)
     train = dev_train + svc_train
     t0 = time.perf_counter()
-    model = fit_topics(train, unlabeled, args.seed)
+    model = fit_topics(train, unlabeled, args.seed, review_rows=dev_train)
+    # The sentiment component written by train_default_model.py (run it first): its domain model mixes the parts.
+    sentiment = SentimentModel.load(args.out) if (Path(args.out) / "sentiment.json").exists() else None
     fit_s = time.perf_counter() - t0
-    heldout = {"reviews": f1_per_topic(model, dev_test), "service": f1_per_topic(model, svc_test),
-               "service_by_source": {s: f1_per_topic(model, [r for r in svc_test if r["source"] == s])
+    heldout = {"reviews": f1_per_topic(model, dev_test, sentiment), "service": f1_per_topic(model, svc_test, sentiment),
+               "service_by_source": {s: f1_per_topic(model, [r for r in svc_test if r["source"] == s], sentiment)
                                      for s in sorted({r["source"] for r in svc_test})}}
     print(f"held-out F1 ({len(dev_test)} reviews, {len(svc_test)} service messages, fit {fit_s:.0f}s):",
           json.dumps(heldout))
     if not args.no_refit:
-        model = fit_topics(rows, unlabeled, args.seed)
+        model = fit_topics(rows, unlabeled, args.seed, review_rows=dev_rows)
     training = {
         "command": "python " + " ".join([Path(sys.argv[0]).as_posix(), *sys.argv[1:]]) if argv is None else
         "train_default_topics.main(" + repr(argv) + ")",

@@ -121,15 +121,19 @@ class FeedbackClassifier:
         docs = [prepare_normalized(t) for t in norm]
         # The service heads read the same dense features: compute them once.
         linear: Any = self.sentiment  # only the linear sentiment component has stacked features
-        features = linear.stacked_features(docs) if getattr(linear, "stacked_head_", None) is not None else None
-        probs = (linear.predict_proba_prepared(docs, features) if features is not None
+        head = getattr(linear, "stacked_head_", None)
+        features = linear.stacked_features(docs) if head is not None else None
+        counts = None  # raw n-gram counts, hashed once when the sentiment and kind heads hash alike
+        if head is not None and self.intent is not None and head.shares_counts_with(self.intent.kind_head_):
+            counts = head.featurizer_.counts(docs)
+        probs = (linear.predict_proba_prepared(docs, features, counts) if head is not None
                  else self.sentiment.predict_proba_prepared(docs))
         sentiments = self.sentiment.sentiments_from_proba(probs)
         hits: list[tuple[TopicHit, ...]] = (
             self.topics.predict_hits_prepared(docs, self.sentiment) if self.topics is not None else [()] * len(live)
         )
         if self.intent is not None:
-            kinds, priorities = self.intent.predict_prepared(docs, self.sentiment, features)
+            kinds, priorities = self.intent.predict_prepared(docs, self.sentiment, features, counts)
         else:
             polar = probs[:, 0] + probs[:, 2]
             p_positive = np.where(polar > 0, probs[:, 2] / np.maximum(polar, 1e-12), 0.5)

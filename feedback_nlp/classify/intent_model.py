@@ -5,7 +5,9 @@
 * **priority**: the complaint-handling standard. The kind fixes the tier of praise and chatter (``none``) and of
   suggestions (``suggestion``); for complaints and inquiries a second head chooses urgent / high / normal from the
   char n-grams, the cue features and which rules of :class:`~feedback_nlp.classify.intent.PriorityRules` fire
-  (the rules are features: the head learns how far to trust each one). ``priority_reason`` names the rule of that
+  (the rules are features: the head learns how far to trust each one), and the tier is the higher of the head's
+  and the rules' (a condition of the standard is never downgraded). A message on which an urgent or high rule
+  fires is a complaint, never praise or chatter. ``priority_reason`` names the rule of that
   tier that fired and the clause it fired in, or, when the head raised the tier without such a rule, the clause
   that reads most like that tier ("模型判断（紧急）：…").
 
@@ -117,58 +119,77 @@ class IntentModel:
         if not hasattr(self, "kind_head_"):
             raise NotFittedError("IntentModel")
 
-    def predict_prepared(self, docs: Sequence[str], sentiment: SentimentModel, features: np.ndarray | None = None
-                         ) -> tuple[list[str], list[tuple[Priority, str]]]:
+    def predict_prepared(self, docs: Sequence[str], sentiment: SentimentModel, features: np.ndarray | None = None,
+                         counts: Any = None) -> tuple[list[str], list[tuple[Priority, str]]]:
         """Kinds and ``(priority, reason)`` of prepared texts (see :func:`feedback_nlp.classify.sentiment.prepare`);
-        ``features``: their ``sentiment.stacked_features(docs)`` when already computed."""
+        ``features``: their ``sentiment.stacked_features(docs)`` when already computed; ``counts``: their raw n-gram
+        counts from a featurizer hashing like the kind head's (see :meth:`StackedHead.shares_counts_with`)."""
         self._check_fitted()
         docs = list(docs)
         if not docs:
             return [], []
         x = sentiment.stacked_features(docs) if features is None else features
         dense = np.hstack([x, rule_features(docs, self.rules)])
-        kinds = [str(k) for k in self.kind_head_.predict(docs, dense)]
+        if counts is None:
+            counts = self.kind_head_.featurizer_.counts(docs)  # hashed once for both heads
+        kinds = [str(k) for k in self.kind_head_.predict(docs, dense, counts)]
+        # A message on which an urgent / high rule fires reports a problem: never praise or chatter.
+        n_rules = len(self.rules.urgent) + len(self.rules.high)
+        fired = [bool(row.any()) for row in np.asarray(dense[:, -n_rules:] > 0)]
+        kinds = ["complaint" if f and k in ("praise", "other") else k for k, f in zip(kinds, fired)]
         sev_rows = [i for i, k in enumerate(kinds) if k in ("complaint", "inquiry")]
         severity: dict[int, str] = {}
         if sev_rows and self.severity_head_ is not None:
-            pred = self.severity_head_.predict([docs[i] for i in sev_rows], self._severity_dense(dense[sev_rows]))
+            shared = counts[sev_rows] if self.severity_head_.shares_counts_with(self.kind_head_) else None
+            pred = self.severity_head_.predict([docs[i] for i in sev_rows], self._severity_dense(dense[sev_rows]),
+                                               shared)
             severity = {i: str(p) for i, p in zip(sev_rows, pred)}
-        out: list[tuple[Priority, str]] = []
+        out: list[tuple[Priority, str] | None] = []
+        unexplained: list[tuple[int, str]] = []  # (row, tier) raised by the head without a rule: reason below
         for i, (doc, kind) in enumerate(zip(docs, kinds)):
             if kind in ("praise", "other"):
                 out.append((Priority.NONE, KIND_REASONS[kind]))
             elif kind == "suggestion":
                 out.append((Priority.SUGGESTION, KIND_REASONS[kind]))
             else:
-                out.append(self._explain(doc, kind, severity.get(i)))
-        return kinds, out
+                got = self._explain(doc, kind, severity.get(i))
+                if got is None:
+                    unexplained.append((i, severity[i]))
+                out.append(got)
+        for (i, tier), clause in zip(unexplained, self._telling_clauses([(docs[i], t) for i, t in unexplained])):
+            out[i] = (Priority(tier), f"模型判断（{PRIORITY_NAMES[tier]}）：{clause}")
+        return kinds, [o for o in out if o is not None]
 
-    def _explain(self, doc: str, kind: str, severity: str | None) -> tuple[Priority, str]:
-        if severity is None:  # no learned head: the rules decide, as in grade_priority
-            for level, patterns in ((Priority.URGENT, self.rules.urgent), (Priority.HIGH, self.rules.high)):
-                hit = rule_hit(patterns, doc)
-                if hit is not None:
-                    return level, f"{hit[0]}：{hit[1]}"
-            return Priority.NORMAL, KIND_REASONS[kind]
-        pr = Priority(severity)
+    def _explain(self, doc: str, kind: str, severity: str | None) -> tuple[Priority, str] | None:
+        """``(priority, reason)``: the higher of the head's tier and the rules' tier (the standard's conditions are
+        never downgraded by the head); ``None`` when the head raised the tier and no rule fired."""
+        urgent, high = rule_hit(self.rules.urgent, doc), rule_hit(self.rules.high, doc)
+        by_rules = Priority.URGENT if urgent else Priority.HIGH if high else Priority.NORMAL
+        learned = Priority(severity) if severity is not None else Priority.NORMAL
+        pr = max(learned, by_rules, key=lambda p: p.rank)
         if pr is Priority.NORMAL:
             return pr, KIND_REASONS[kind]
-        own = self.rules.urgent if pr is Priority.URGENT else self.rules.high
-        hit = rule_hit(own, doc) or rule_hit((*self.rules.urgent, *self.rules.high), doc)
+        hit = (urgent if pr is Priority.URGENT else high) or urgent or high
         if hit is not None:
             return pr, f"{hit[0]}：{hit[1]}"
-        return pr, f"模型判断（{PRIORITY_NAMES[pr.value]}）：{self._telling_clause(doc, pr.value)}"
+        return None
 
-    def _telling_clause(self, doc: str, severity: str) -> str:
-        """The clause of ``doc`` the severity head scores highest for ``severity`` (at most 40 characters)."""
-        assert self.severity_head_ is not None
-        parts = [p for p in "".join(c if c not in _CLAUSE_SPLIT else "\n" for c in doc).split("\n") if len(p) > 1]
-        if len(parts) <= 1:
-            return doc[:40]
-        dense = np.zeros((len(parts), len(self.severity_head_.mean_))) + self.severity_head_.mean_
-        margins = self.severity_head_.decision_function(parts, dense)
-        j = list(self.severity_head_.classes_).index(severity)
-        return parts[int(margins[:, j].argmax())][:40]
+    def _telling_clauses(self, wanted: list[tuple[str, str]]) -> list[str]:
+        """Per ``(doc, tier)``: the clause the severity head scores highest for that tier (at most 40 characters);
+        all clauses of all docs scored in one call."""
+        if not wanted or self.severity_head_ is None:
+            return [doc[:40] for doc, _ in wanted]
+        head = self.severity_head_
+        split = [[p for p in "".join(c if c not in _CLAUSE_SPLIT else "\n" for c in doc).split("\n") if len(p) > 1]
+                 or [doc] for doc, _ in wanted]
+        flat = [p for parts in split for p in parts]
+        margins = head.decision_function(flat, np.zeros((len(flat), len(head.mean_))) + head.mean_)
+        out, pos = [], 0
+        for parts, (_, tier) in zip(split, wanted):
+            j = list(head.classes_).index(tier)
+            out.append(parts[int(margins[pos:pos + len(parts), j].argmax())][:40])
+            pos += len(parts)
+        return out
 
     # ---------------------------------------------------------------- persistence
     def get_config(self) -> dict[str, Any]:

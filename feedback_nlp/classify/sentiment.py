@@ -382,15 +382,17 @@ class SentimentModel:
         """Array (n, 3) of probabilities in the order ``negative, neutral, positive``."""
         return self.predict_proba_prepared(prepare(texts))
 
-    def predict_proba_prepared(self, docs: Sequence[str], features: np.ndarray | None = None) -> np.ndarray:
+    def predict_proba_prepared(self, docs: Sequence[str], features: np.ndarray | None = None,
+                               counts: Any = None) -> np.ndarray:
         """:meth:`predict_proba` for texts already passed through :func:`prepare`; ``features``: their
-        :meth:`stacked_features` when already computed (the classifier shares them with the intent component)."""
+        :meth:`stacked_features` when already computed (the classifier shares them with the intent component);
+        ``counts``: the stacked head's raw n-gram counts of ``docs``, likewise."""
         self._check_fitted()
         if not docs:
             return np.zeros((0, 3))
         stacked = getattr(self, "stacked_head_", None)
         if stacked is not None:
-            return self._stacked_proba(stacked, docs, features)
+            return self._stacked_proba(stacked, docs, features, counts)
         if self.head_ is not None:
             x = self._head_features(docs)
             n, p = self.head_.predict_proba(x)[:, 1], x[:, 0]
@@ -461,9 +463,10 @@ class SentimentModel:
         self.stacked_polarity_ = polarity
         return self
 
-    def _stacked_proba(self, head: Any, docs: Sequence[str], features: np.ndarray | None = None) -> np.ndarray:
+    def _stacked_proba(self, head: Any, docs: Sequence[str], features: np.ndarray | None = None,
+                       counts: Any = None) -> np.ndarray:
         x = self.stacked_features(docs) if features is None else features
-        p = head.predict_proba(docs, x)
+        p = head.predict_proba(docs, x, counts)
         order = [list(head.classes_).index(c) for c in SENTIMENT_LABELS]
         out: np.ndarray = p[:, order]
         mode = getattr(self, "stacked_polarity_", "binary")

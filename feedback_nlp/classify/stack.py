@@ -75,30 +75,36 @@ class StackedHead:
         z = (dense - self.mean_) / self.scale_ * self.dense_weight
         return sp.hstack([xs, sp.csr_matrix(z)]).tocsr()
 
-    def decision_function(self, docs: Sequence[str], dense: np.ndarray) -> np.ndarray:
-        """Per-class margins (n, n_classes)."""
+    def decision_function(self, docs: Sequence[str], dense: np.ndarray, counts: Any = None) -> np.ndarray:
+        """Per-class margins (n, n_classes). ``counts``: the raw n-gram counts of ``docs`` when already computed
+        by a featurizer with the same ``ngram_range`` and ``n_features`` (heads reading the same texts share them).
+        """
         if not hasattr(self, "coef_"):
             raise NotFittedError("StackedHead")
         if len(docs) == 0:
             return np.zeros((0, len(self.classes_)))
         dense = np.asarray(dense, dtype=np.float64).reshape(len(docs), -1)
-        xs = self.featurizer_.transform(list(docs))
+        xs = self.featurizer_.transform(list(docs)) if counts is None else self.featurizer_.weight(counts)
         z = (dense - self.mean_) / self.scale_ * self.dense_weight
         # einsum for the dense part: a row's result does not depend on the batch it came in.
         out: np.ndarray = (np.asarray(xs @ self.coef_, dtype=np.float64)
                            + np.einsum("ik,ck->ic", z, self.dense_coef_) + self.intercept_)
         return out
 
-    def predict_proba(self, docs: Sequence[str], dense: np.ndarray) -> np.ndarray:
+    def predict_proba(self, docs: Sequence[str], dense: np.ndarray, counts: Any = None) -> np.ndarray:
         """Probabilities (n, n_classes) in ``classes_`` order: per-class sigmoids renormalised."""
-        p = 1.0 / (1.0 + np.exp(-np.clip(self.decision_function(docs, dense), -50, 50)))
+        p = 1.0 / (1.0 + np.exp(-np.clip(self.decision_function(docs, dense, counts), -50, 50)))
         out: np.ndarray = p / np.maximum(p.sum(axis=1, keepdims=True), 1e-12)
         return out
 
-    def predict(self, docs: Sequence[str], dense: np.ndarray) -> np.ndarray:
+    def predict(self, docs: Sequence[str], dense: np.ndarray, counts: Any = None) -> np.ndarray:
         """The most probable class per text."""
-        out: np.ndarray = self.classes_[self.predict_proba(docs, dense).argmax(axis=1)]
+        out: np.ndarray = self.classes_[self.predict_proba(docs, dense, counts).argmax(axis=1)]
         return out
+
+    def shares_counts_with(self, other: StackedHead) -> bool:
+        """Whether ``other`` hashes texts the same way (its raw counts can be reused here)."""
+        return (tuple(self.ngram_range), self.n_features) == (tuple(other.ngram_range), other.n_features)
 
     # ---------------------------------------------------------------- persistence
     def to_state(self, prefix: str) -> tuple[dict[str, Any], dict[str, np.ndarray]]:

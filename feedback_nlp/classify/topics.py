@@ -73,6 +73,9 @@ _NEGATED = re.compile(r"(?:没有|没|无|不|未|非|毫无|一点也|一点都
 #: Thresholds whose out-of-fold F1 is this close to the best count as equally good (see ``_tune_thresholds``).
 _F1_TOLERANCE = 0.005
 _STACK_FEATURES = ("lexicon_count", "lexicon_any", "weak_max", "learned_margin")
+#: The parts :meth:`TopicModel.refit_labelled` refits (and :meth:`TopicModel.add_review_variant` keeps a copy of).
+_LABELLED_PARTS = ("coef_", "intercept_", "stack_mean_", "stack_scale_", "stack_coef_", "stack_intercept_",
+                   "lexicon_precision_")
 
 
 def clause_spans(doc: str) -> list[tuple[int, int]]:
@@ -459,6 +462,9 @@ class TopicModel:
         """(n_features, n_topics) C-contiguous copies for fast sparse products at inference."""
         self._weak_w = np.ascontiguousarray(self.weak_coef_.T)
         self._learned_w = np.ascontiguousarray(self.coef_.T)
+        parts = getattr(self, "review_parts_", None)
+        if parts is not None:
+            self._review_w = np.ascontiguousarray(np.asarray(parts["coef_"], dtype=np.float32).T)
 
     def _lr(self, C: float) -> Any:
         from sklearn.linear_model import LogisticRegression
@@ -539,14 +545,39 @@ class TopicModel:
         feats[:, :, 3] = learned
         return feats, weak, per_doc
 
-    def _proba(self, feats: np.ndarray) -> np.ndarray:
-        z = (((feats - self.stack_mean_) / self.stack_scale_) * self.stack_coef_).sum(axis=2) + self.stack_intercept_
+    def _proba(self, feats: np.ndarray, parts: Mapping[str, np.ndarray] | None = None) -> np.ndarray:
+        """Combiner probabilities; ``parts``: another set of labelled parts (:data:`_LABELLED_PARTS`) to use."""
+        q = {k: getattr(self, k) for k in _LABELLED_PARTS} if parts is None else parts
+        z = (((feats - q["stack_mean_"]) / q["stack_scale_"]) * q["stack_coef_"]).sum(axis=2) + q["stack_intercept_"]
         out: np.ndarray = sigmoid(z)
         # The combiner learns how far to trust the in-domain learned model; on new domains that model is weak, so
         # a lexicon match keeps at least the lexicon's measured precision (when that reaches the threshold).
         for j in range(len(self.topics_)):
-            out[:, j] = self._floored(out[:, j], feats[:, j, 1] > 0, float(self.lexicon_precision_[j]),
+            out[:, j] = self._floored(out[:, j], feats[:, j, 1] > 0, float(q["lexicon_precision_"][j]),
                                       float(self.thresholds_[j]))
+        return out
+
+    def add_review_variant(self, texts: Sequence[str], labels: Iterable[Any]) -> TopicModel:
+        """Keep a second set of labelled parts fitted on ``texts`` / ``labels`` alone (reviews), next to the main
+        set (fitted on reviews and service messages). At inference, with a sentiment model that has a domain model
+        (``SentimentModel.domain_probability``), the two are mixed by ``g = P(service message)``:
+        ``g * p_main + (1 - g) * p_review``. Service wording in the labelled parts then cannot blur the reviews'
+        topics (it did for product_defect), and service messages still get the parts that learned from them."""
+        variant = self.refit_labelled(texts, labels)
+        self.review_parts_: dict[str, np.ndarray] | None = {k: getattr(variant, k) for k in _LABELLED_PARTS}
+        self._cache_weights()
+        return self
+
+    def _mixed_proba(self, docs: Sequence[str], feats: np.ndarray, sentiment_model: Any) -> np.ndarray:
+        proba = self._proba(feats)
+        parts = getattr(self, "review_parts_", None)
+        domain = getattr(sentiment_model, "domain_probability", None)
+        g = domain(docs) if parts is not None and domain is not None else None
+        if g is None or parts is None or not len(docs):
+            return proba
+        review = feats.copy()
+        review[:, :, 3] = _dot(self.featurizer_.transform(list(docs)), self._review_w) + parts["intercept_"]
+        out: np.ndarray = g[:, None] * proba + (1 - g[:, None]) * self._proba(review, parts)
         return out
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
@@ -575,7 +606,7 @@ class TopicModel:
         """:meth:`predict_hits` for texts already passed through :func:`feedback_nlp.classify.sentiment.prepare`."""
         self._check_fitted()
         feats, weak, per_doc = self._features(docs)
-        proba = self._proba(feats)
+        proba = self._mixed_proba(docs, feats, sentiment_model)
         # Which clauses talk about each detected topic, collected for one batched sentiment call.
         wanted: list[tuple[int, int, list[int], float]] = []  # (doc, topic, clause indexes, lexicon hint)
         for i, doc in enumerate(docs):
@@ -648,12 +679,15 @@ class TopicModel:
         d.mkdir(parents=True, exist_ok=True)
         idf = self.featurizer_.idf_
         idx = np.flatnonzero(idf).astype(np.int32)
+        parts = getattr(self, "review_parts_", None)
+        extra = {} if parts is None else {"review_coef": np.asarray(parts["coef_"])[:, idx].astype(np.float32)}
         np.savez_compressed(
             d / "topics.npz",
             index=idx,
             idf=idf[idx].astype(np.float32),
             weak_coef=self.weak_coef_[:, idx].astype(np.float32),
             coef=self.coef_[:, idx].astype(np.float32),
+            **extra,  # type: ignore[arg-type]
         )
         state = {
             **self.get_config(),
@@ -670,6 +704,8 @@ class TopicModel:
             "stack_intercept": self.stack_intercept_.tolist(),
             "lexicon_precision": self.lexicon_precision_.tolist(),
             "thresholds": self.thresholds_.tolist(),
+            "review_parts": None if parts is None else {k: np.asarray(v).tolist() for k, v in parts.items()
+                                                        if k != "coef_"},
             "n_train": self.n_train_,
             "n_weak_clauses": self.n_weak_clauses_,
             "training": dict(training if training is not None else getattr(self, "training_", {})),
@@ -702,6 +738,7 @@ class TopicModel:
         n_t = len(m.topics_)
         with np.load(d / "topics.npz", allow_pickle=False) as z:
             idx, idf, weak, coef = z["index"], z["idf"], z["weak_coef"], z["coef"]
+            review_coef = z["review_coef"] if "review_coef" in z.files else None
         m.featurizer_ = CharNgramTfidf(m.ngram_range, m.n_features, m.min_df)
         m.featurizer_.idf_ = np.zeros(m.n_features, dtype=np.float32)
         m.featurizer_.idf_[idx] = idf
@@ -709,6 +746,12 @@ class TopicModel:
         m.weak_coef_[:, idx] = weak
         m.coef_ = np.zeros((n_t, m.n_features), dtype=np.float32)
         m.coef_[:, idx] = coef
+        m.review_parts_ = None
+        if state.get("review_parts") and review_coef is not None:
+            full = np.zeros((n_t, m.n_features), dtype=np.float32)
+            full[:, idx] = review_coef
+            m.review_parts_ = {"coef_": full, **{k: np.asarray(v, dtype=np.float64)
+                                                 for k, v in state["review_parts"].items()}}
         m._cache_weights()
         m.weak_intercept_ = np.asarray(state["weak_intercept"], dtype=np.float64)
         m.weak_trained_ = [bool(b) for b in state["weak_trained"]]
