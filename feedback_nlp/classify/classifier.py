@@ -196,7 +196,7 @@ class FeedbackClassifier:
                          for (p, why), t in zip(explained, df[tier_col])]
         out["priority"] = [p.value for p, _ in explained]
         out["respond_within"] = pd.Series([p.respond_within for p, _ in explained], index=out.index,
-                                          dtype="timedelta64[ns]")
+                                          dtype="timedelta64[us]")
         out["priority_reason"] = [why for _, why in explained]
         return out
 
