@@ -21,16 +21,23 @@ Priority — how fast to respond (:class:`Priority`), rules as data (:class:`Pri
 =============  ==========================================================================  ===============
 priority       when                                                                        respond within
 =============  ==========================================================================  ===============
-urgent         safety, health, legal threat, large financial loss: 食物中毒, 起火, 受伤,     1 hour
-               起诉, 报警, 盗刷, 12315, 上万元损失 ...
-high           the core service failed: money deducted but transfer failed, order never     4 hours
-               arrived, system down / cannot log in, refund never came ...
+urgent         safety, health, fraud or stolen funds, violent or illegal debt collection,   1 hour
+               legal action or a regulator: 食物中毒, 起火, 受伤, 盗刷, 恐吓, 起诉, 12315 ...
+high           the core service failed: money deducted but transfer failed, wrong           4 hours
+               deduction, cannot transfer or withdraw, account frozen, order never
+               arrived, system down / cannot log in, no network, refund never came ...
 normal         ordinary problems: other complaints, inquiries                              24 hours
-suggestion     proposals, praise and other texts                                           5 working days
+suggestion     proposals                                                                   5 working days
+none           praise and chatter (``respond_within`` is ``None``)                         no answer
 =============  ==========================================================================  ===============
 
+Each rule has a Chinese name; :func:`explain_priority` returns it with the clause it fired in
+(``"欺诈或盗刷：信用卡被盗刷了两万"``), the reason a service team audits. The shipped model learns kind and priority
+(:mod:`feedback_nlp.classify.intent_model`) and reads these rules as features; the rules alone are what a model
+without that component uses.
+
 Urgent and high rules are phrase regexes over the normalised text; a match right after a negator (没有受伤,
-未报警) is ignored, and they do not apply to texts whose kind is ``praise`` ("保安及时报警，非常感谢").
+未报警) is ignored, and they do not apply to texts whose kind is ``praise`` or ``other`` ("保安及时报警，非常感谢").
 ``respond_within`` is a :class:`~datetime.timedelta`; for ``suggestion`` it is ``timedelta(days=7)``, the calendar
 span that always contains 5 working days (Mon–Fri, no public-holiday calendar); :meth:`Priority.due_by` counts
 the working days exactly. A customer tier raises priority (:func:`raise_for_tier`, ``PriorityRules.tier_raises``:
@@ -42,7 +49,7 @@ safety, health, legal and large-loss cases).
 ['praise', 'complaint', 'suggestion', 'inquiry']
 >>> [p.value for p in grade_priority(["吃完食物中毒了", "钱扣了但是转账失败", "上菜有点慢", "很好吃"],
 ...                                  sentiment_probs=[0.02, 0.05, 0.3, 0.95])]
-['urgent', 'high', 'normal', 'suggestion']
+['urgent', 'high', 'normal', 'none']
 """
 
 from __future__ import annotations
@@ -405,7 +412,7 @@ def explain_priority(
     fired and the clause it fired in, or what the kind alone gives.
 
     >>> explain_priority(["转账失败，钱扣了对方没收到", "谢谢小王的耐心"], ["complaint", "praise"])
-    [(<Priority.HIGH: 'high'>, '资金损失：钱扣了对方没收到'), (<Priority.NONE: 'none'>, '表扬：无需答复')]
+    [(<Priority.HIGH: 'high'>, '资金损失：转账失败,钱扣了对方没收到'), (<Priority.NONE: 'none'>, '表扬：无需答复')]
     """
     items = _check_texts(texts, "grade_priority")
     if kinds is None:
