@@ -22,6 +22,7 @@ Without this component a model falls back to the documented rules of :mod:`feedb
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,11 +45,21 @@ _CLAUSE_SPLIT = "，。！？；,.!?;"
 
 def rule_features(docs: Sequence[str], rules: PriorityRules = DEFAULT_RULES) -> np.ndarray:
     """(n, n_urgent_rules + n_high_rules) 0/1: which priority rules fire on each prepared text."""
-    out = np.zeros((len(docs), len(rules.urgent) + len(rules.high)))
+    every = (*rules.urgent, *rules.high)
+    key = tuple(p for _, p in every)
+    any_rule = _ANY.get(key)
+    if any_rule is None:  # one pass that finds the texts on which no rule can fire (most of them)
+        any_rule = _ANY.setdefault(key, re.compile("|".join(f"(?:{p})" for p in key)))
+    out = np.zeros((len(docs), len(every)))
     for i, doc in enumerate(docs):
-        for j, rule in enumerate((*rules.urgent, *rules.high)):
+        if any_rule.search(doc) is None:
+            continue
+        for j, rule in enumerate(every):
             out[i, j] = rule_hit((rule,), doc) is not None
     return out
+
+
+_ANY: dict[tuple[str, ...], re.Pattern[str]] = {}
 
 
 class IntentModel:
