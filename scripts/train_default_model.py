@@ -199,9 +199,11 @@ def main() -> None:
         "version": fn.__version__,
         "description": "Default Chinese feedback model for reviews and service messages alike: a calibrated "
         "logistic regression over hashed character 1-4-gram TF-IDF (negations rewritten, boilerplate removed) "
-        "trained on reviews; a stacked 3-class head (char n-grams + that model's outputs + cue features) for the "
-        "neutral class, and learned kind and priority heads (priority rules as features), fitted on labelled "
-        "service messages, 3-class reviews and unlabelled service questions.",
+        "trained on reviews; a domain model (P(service message), char n-grams, reviews against service texts); a "
+        "stacked 3-class head (char n-grams + that model's outputs + cue features) giving the neutral mass, with the "
+        "polarity gated by the domain (reviews keep the binary model's); learned kind and priority heads (priority "
+        "rules as features and as a floor), fitted on labelled service messages, 3-class reviews and unlabelled "
+        "service questions.",
         "training": {
             "data": "binary model: reviews_sentiment_train.csv (hotel, waimai, online_shopping_10_cats) minus the "
             "ids of topic_labels_dev.jsonl; 3-class sentiment head, kind and priority: service_feedback_labeled"
