@@ -4,13 +4,15 @@
 
 Recipe (every step is recorded under ``"training"`` in the written ``topics.json``):
 
-1. Labelled data: ``topic_labels_dev.jsonl`` (1,400 reviews, ``topics`` = ``{topic: polarity}``).
+1. Labelled data: ``topic_labels_dev.jsonl`` (1,400 reviews, ``topics`` = ``{topic: polarity}``) and
+   ``service_feedback_labeled.jsonl`` (1,100 service messages, same topics).
 2. Unlabelled data for weak supervision: ``reviews_sentiment_train.csv`` minus every id of the dev file (the
-   sentiment labels are not used here).
-3. Hold out 30% of the dev labels, stratified by source and topic set (seed ``--seed``); fit on the other 70%
-   and report the held-out F1 per topic (the full benchmark with confidence intervals is
-   ``benchmarks/bench_topics.py``).
-4. Refit the same recipe on all 1,400 labelled rows (``--no-refit`` keeps the 70% model) and save it.
+   sentiment labels are not used here) and ``service_feedback_unlabeled.csv``.
+3. Hold out 30% of the dev labels, stratified by source and topic set (seed ``--seed``), and 20% of the service
+   messages (``split_service`` of ``train_default_model.py``); fit on the rest and report the held-out F1 per topic,
+   per domain and per service source (the full benchmarks: ``benchmarks/bench_topics.py`` for reviews,
+   ``benchmarks/bench_service_messages.py`` for service messages).
+4. Refit the same recipe on all 2,500 labelled rows (``--no-refit`` keeps the partial model) and save it.
 
 Nothing else is needed for ``feedback_nlp.classify.intent`` (kind and priority are rules over the sentiment and topic
 outputs), so this script writes only the two topic files.
@@ -31,7 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 
+from feedback_nlp.classify.sentiment import SentimentModel
 from feedback_nlp.classify.topics import TopicModel
+from scripts.train_default_model import load_service, load_service_unlabeled, split_service
 
 DEFAULT_TOPICS = ("service_attitude", "efficiency", "product_defect")
 
@@ -71,17 +75,24 @@ def split_dev(rows: list[dict[str, Any]], test_size: float = 0.3, seed: int = 0
     return [rows[i] for i in sorted(tr)], [rows[i] for i in sorted(te)]
 
 
-def fit_topics(train: list[dict[str, Any]], unlabeled: list[str] | None, seed: int = 0, **params: Any) -> TopicModel:
-    """The default recipe: :class:`TopicModel` with the default lexicon, weak supervision over ``unlabeled``."""
-    return TopicModel(random_state=seed, **params).fit(
+def fit_topics(train: list[dict[str, Any]], unlabeled: list[str] | None, seed: int = 0,
+               review_rows: list[dict[str, Any]] | None = None, **params: Any) -> TopicModel:
+    """The default recipe: :class:`TopicModel` with the default lexicon, weak supervision over ``unlabeled``; with
+    ``review_rows`` also the review-only labelled parts (``TopicModel.add_review_variant``), mixed with the main
+    ones by the sentiment model's ``P(service message)`` at inference."""
+    model = TopicModel(random_state=seed, **params).fit(
         [r["text"] for r in train], [r["topics"] for r in train], unlabeled_texts=unlabeled
     )
+    if review_rows is not None:
+        model.add_review_variant([r["text"] for r in review_rows], [r["topics"] for r in review_rows])
+    return model
 
 
-def f1_per_topic(model: TopicModel, rows: list[dict[str, Any]]) -> dict[str, float]:
+def f1_per_topic(model: TopicModel, rows: list[dict[str, Any]], sentiment: Any = None) -> dict[str, float]:
+    """F1 per topic of the topics ``model`` finds (with ``sentiment``: as the classifier does, domain-mixed)."""
     from sklearn.metrics import f1_score
 
-    pred = model.predict([r["text"] for r in rows])
+    pred = [tuple(h.name for h in hs) for hs in model.predict_hits([r["text"] for r in rows], sentiment)]
     return {t: float(f1_score([t in r["topics"] for r in rows], [t in p for p in pred]))
             for t in model.topics_}
 
@@ -95,26 +106,37 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-refit", action="store_true", help="save the model fitted on the 70%% part")
     args = ap.parse_args(argv)
 
-    rows = load_dev(args.data_dir)
-    unlabeled = load_unlabeled(args.data_dir, {r["id"] for r in rows})
-    train, test = split_dev(rows, args.test_size, args.seed)
+    dev_rows = load_dev(args.data_dir)
+    service, _ = load_service(args.data_dir)
+    rows = dev_rows + service
+    unlabeled = load_unlabeled(args.data_dir, {r["id"] for r in dev_rows}) + load_service_unlabeled(args.data_dir)
+    dev_train, dev_test = split_dev(dev_rows, args.test_size, args.seed)
+    svc_train, svc_test = split_service(service, args.seed)
+    train = dev_train + svc_train
     t0 = time.perf_counter()
-    model = fit_topics(train, unlabeled, args.seed)
+    model = fit_topics(train, unlabeled, args.seed, review_rows=dev_train)
+    # The sentiment component written by train_default_model.py (run it first): its domain model mixes the parts.
+    sentiment = SentimentModel.load(args.out) if (Path(args.out) / "sentiment.json").exists() else None
     fit_s = time.perf_counter() - t0
-    heldout = f1_per_topic(model, test)
-    print(f"held-out F1 ({len(test)} rows, fit {fit_s:.0f}s):", json.dumps(heldout))
+    heldout = {"reviews": f1_per_topic(model, dev_test, sentiment), "service": f1_per_topic(model, svc_test, sentiment),
+               "service_by_source": {s: f1_per_topic(model, [r for r in svc_test if r["source"] == s], sentiment)
+                                     for s in sorted({r["source"] for r in svc_test})}}
+    print(f"held-out F1 ({len(dev_test)} reviews, {len(svc_test)} service messages, fit {fit_s:.0f}s):",
+          json.dumps(heldout))
     if not args.no_refit:
-        model = fit_topics(rows, unlabeled, args.seed)
+        model = fit_topics(rows, unlabeled, args.seed, review_rows=dev_rows)
     training = {
         "command": "python " + " ".join([Path(sys.argv[0]).as_posix(), *sys.argv[1:]]) if argv is None else
         "train_default_topics.main(" + repr(argv) + ")",
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": platform.platform(),
-        "labelled": {"file": "topic_labels_dev.jsonl", "rows": len(rows) if not args.no_refit else len(train)},
-        "unlabelled": {"file": "reviews_sentiment_train.csv minus dev ids", "rows": len(unlabeled),
-                       "weak_clauses": model.n_weak_clauses_},
-        "heldout": {"how": f"split_dev(test_size={args.test_size}, seed={args.seed}), model fit on the rest",
-                    "rows": len(test), "f1": heldout},
+        "labelled": {"file": "topic_labels_dev.jsonl + service_feedback_labeled.jsonl",
+                     "rows": len(rows) if not args.no_refit else len(train)},
+        "unlabelled": {"file": "reviews_sentiment_train.csv minus dev ids + service_feedback_unlabeled.csv",
+                       "rows": len(unlabeled), "weak_clauses": model.n_weak_clauses_},
+        "heldout": {"how": f"split_dev(test_size={args.test_size}, seed={args.seed}) of the reviews and "
+                    f"split_service(seed={args.seed}) of the service messages, model fit on the rest",
+                    "rows": len(dev_test) + len(svc_test), "f1": heldout},
         "refit_on_all": not args.no_refit,
         "params": model.get_config(),
     }

@@ -17,7 +17,14 @@ import numpy as np
 
 from .._validation import ErrorPolicy, check_text, check_texts
 from .components import SentimentComponent, TopicComponent, component_class
-from .intent import DEFAULT_RULES, Priority, PriorityRules, classify_kind, grade_priority, raise_for_tier
+from .intent import (
+    DEFAULT_RULES,
+    Priority,
+    PriorityRules,
+    _raise_explained,
+    classify_kind,
+    explain_priority,
+)
 from .modelfiles import ModelFormatError, check_files, contained, file_sizes, read_json, save_model_dir
 from .results import SENTIMENT_LABELS, Classification, Sentiment, TopicHit
 from .sentiment import normalize_all, prepare_normalized
@@ -31,6 +38,8 @@ __all__ = ["EMPTY_SENTIMENT", "FRAME_COLUMNS", "MODEL_FORMAT", "FeedbackClassifi
 MODEL_FORMAT = 1
 #: What an empty or whitespace-only text gets: neutral, score 0, all mass on neutral.
 EMPTY_SENTIMENT = Sentiment("neutral", 0.0, {"negative": 0.0, "neutral": 1.0, "positive": 0.0})
+#: The priority reason of an empty text (priority ``none``).
+EMPTY_REASON = "空文本：无需答复"
 
 
 def _has_content(normalized: str) -> bool:
@@ -46,7 +55,7 @@ def _chunks(n: int, size: int) -> Iterator[tuple[int, int]]:
 #: Columns :meth:`FeedbackClassifier.classify_frame` adds (after its ``prefix``).
 FRAME_COLUMNS: tuple[str, ...] = (
     "sentiment_label", "sentiment_score", "p_negative", "p_neutral", "p_positive", "topics", "topic_polarities",
-    "topic_scores", "kind", "priority", "respond_within",
+    "topic_scores", "kind", "priority", "respond_within", "priority_reason",
 )
 
 
@@ -65,9 +74,13 @@ class FeedbackClassifier:
         meta: dict[str, Any] | None = None,
         topics: TopicComponent | None = None,
         priority_rules: PriorityRules = DEFAULT_RULES,
+        intent: Any = None,
     ) -> None:
         self.sentiment = sentiment
         self.topics = topics
+        #: Learned kind and priority (:class:`~feedback_nlp.classify.intent_model.IntentModel`); ``None``: the rules
+        #: of :mod:`feedback_nlp.classify.intent`.
+        self.intent = intent
         self.priority_rules = priority_rules
         self.meta: dict[str, Any] = dict(meta or {})
 
@@ -111,8 +124,7 @@ class FeedbackClassifier:
 
     def _classify_checked(self, texts: list[str]) -> list[Classification]:
         out = [
-            Classification(t, EMPTY_SENTIMENT, (), "other", Priority.SUGGESTION, Priority.SUGGESTION.respond_within)
-            for t in texts
+            Classification(t, EMPTY_SENTIMENT, (), "other", Priority.NONE, None, EMPTY_REASON) for t in texts
         ]
         # Normalise once; every component reads the same prepared text. A text with no letter, digit or Chinese
         # character once normalised (emoji without meaning, control or zero-width characters, punctuation only)
@@ -125,18 +137,29 @@ class FeedbackClassifier:
         live = [i for i, _ in kept]
         norm = [t for _, t in kept]
         docs = [prepare_normalized(t) for t in norm]
-        probs = self.sentiment.predict_proba_prepared(docs)
+        # The service heads read the same dense features: compute them once.
+        linear: Any = self.sentiment  # only the linear sentiment component has stacked features
+        head = getattr(linear, "stacked_head_", None)
+        features = linear.stacked_features(docs) if head is not None else None
+        counts = None  # raw n-gram counts, hashed once when the sentiment and kind heads hash alike
+        if head is not None and self.intent is not None and head.shares_counts_with(self.intent.kind_head_):
+            counts = head.featurizer_.counts(docs)
+        probs = (linear.predict_proba_prepared(docs, features, counts) if head is not None
+                 else self.sentiment.predict_proba_prepared(docs))
         sentiments = self.sentiment.sentiments_from_proba(probs)
         hits: list[tuple[TopicHit, ...]] = (
             self.topics.predict_hits_prepared(docs, self.sentiment) if self.topics is not None else [()] * len(live)
         )
-        polar = probs[:, 0] + probs[:, 2]
-        p_positive = np.where(polar > 0, probs[:, 2] / np.maximum(polar, 1e-12), 0.5)
-        kinds = classify_kind(norm, p_positive, hits, normalized=True)
-        priorities = grade_priority(norm, kinds=kinds, rules=self.priority_rules, normalized=True)
+        if self.intent is not None:
+            kinds, priorities = self.intent.predict_prepared(docs, self.sentiment, features, counts)
+        else:
+            polar = probs[:, 0] + probs[:, 2]
+            p_positive = np.where(polar > 0, probs[:, 2] / np.maximum(polar, 1e-12), 0.5)
+            kinds = classify_kind(norm, p_positive, hits, normalized=True)
+            priorities = explain_priority(norm, kinds=kinds, rules=self.priority_rules, normalized=True)
         for k, i in enumerate(live):
-            pr = priorities[k]
-            out[i] = Classification(texts[i], sentiments[k], hits[k], kinds[k], pr, pr.respond_within)
+            pr, reason = priorities[k]
+            out[i] = Classification(texts[i], sentiments[k], hits[k], kinds[k], pr, pr.respond_within, reason)
         return out
 
     def score_sentiment(self, text: str) -> Sentiment:
@@ -156,8 +179,9 @@ class FeedbackClassifier:
     ) -> pd.DataFrame:
         """Return a copy of ``df`` with added columns ``sentiment_label``, ``sentiment_score``,
         ``p_negative``, ``p_neutral``, ``p_positive``, ``topics`` (tuple of topic names), ``topic_polarities``
-        (dict name -> polarity), ``topic_scores`` (dict name -> probability), ``kind``, ``priority`` and
-        ``respond_within`` (timedelta) (:data:`FRAME_COLUMNS`).
+        (dict name -> polarity), ``topic_scores`` (dict name -> probability), ``kind``, ``priority``,
+        ``respond_within`` (timedelta; NaT for priority ``none``) and ``priority_reason`` (why that priority, in
+        Chinese) (:data:`FRAME_COLUMNS`).
 
         Nothing of yours is overwritten: when ``df`` already has one of these columns (say your own ``kind``
         labels) it raises ValueError naming it; ``prefix="pred_"`` writes ``pred_kind``, ``pred_topics``, ...
@@ -199,11 +223,14 @@ class FeedbackClassifier:
         out["topic_scores"] = pd.Series([{t.name: t.score for t in r.topics} for r in results], index=out.index,
                                         dtype=object)
         out["kind"] = [r.kind for r in results]
-        priorities = [Priority(r.priority) for r in results]
+        explained = [(Priority(r.priority), r.priority_reason) for r in results]
         if tier_col is not None:
-            priorities = [raise_for_tier(p, t, self.priority_rules) for p, t in zip(priorities, df[tier_col])]
-        out["priority"] = [p.value for p in priorities]
-        out["respond_within"] = [p.respond_within for p in priorities]
+            explained = [_raise_explained(p, why, t, self.priority_rules)
+                         for (p, why), t in zip(explained, df[tier_col])]
+        out["priority"] = [p.value for p, _ in explained]
+        out["respond_within"] = pd.Series([p.respond_within for p, _ in explained], index=out.index,
+                                          dtype="timedelta64[us]")
+        out["priority_reason"] = [why for _, why in explained]
         result = df.copy()
         for col in out.columns:  # positional: an index with repeated labels is kept as it is
             result[prefix + col] = out[col].to_numpy()
@@ -232,6 +259,8 @@ class FeedbackClassifier:
             self.sentiment.save(tmp)
             if self.topics is not None:
                 self.topics.save(tmp)
+            if self.intent is not None:
+                self.intent.save(tmp)
             (tmp / "README.md").unlink(missing_ok=True)  # a component's own card; the model card is written below
             for name, text in (extra_files or {}).items():
                 contained(tmp, name).write_text(text, encoding="utf-8")
@@ -242,9 +271,11 @@ class FeedbackClassifier:
                 **self.meta,
                 "format": MODEL_FORMAT,
                 "feedback_nlp_version": __version__,
-                "components": ["sentiment", *(["topics"] if self.topics is not None else [])],
+                "components": ["sentiment", *(["topics"] if self.topics is not None else []),
+                               *(["intent"] if self.intent is not None else [])],
                 "component_backends": {"sentiment": self.sentiment.backend,
-                                       **({"topics": self.topics.backend} if self.topics is not None else {})},
+                                       **({"topics": self.topics.backend} if self.topics is not None else {}),
+                                       **({"intent": self.intent.backend} if self.intent is not None else {})},
                 **({"topics": {"names": list(self.topics.topics_),
                                "training": getattr(self.topics, "training_", {})}}
                    if self.topics is not None else {}),
@@ -282,12 +313,12 @@ class FeedbackClassifier:
             check_files(d, meta["files"])
         backends = component_backends(d, meta)
         components: dict[str, Any] = {}
-        for name in ("sentiment", "topics"):
+        for name in ("sentiment", "topics", "intent"):
             if name in backends:
                 components[name] = component_class(name, backends[name]).load(d, device=device)
         if "sentiment" not in components:
             raise ModelFormatError(f"{d / 'meta.json'} lists no sentiment component: not a feedback_nlp model")
-        return cls(components["sentiment"], meta, components.get("topics"))
+        return cls(components["sentiment"], meta, components.get("topics"), intent=components.get("intent"))
 
     def __repr__(self) -> str:
         return f"FeedbackClassifier(name={self.meta.get('name')!r}, version={self.meta.get('version')!r})"

@@ -44,6 +44,7 @@ ENTRY_POINT_GROUP = "feedback_nlp.components"
 _BUILTIN = {
     "sentiment/linear": "feedback_nlp.classify.sentiment:SentimentModel",
     "topics/linear": "feedback_nlp.classify.topics:TopicModel",
+    "intent/linear": "feedback_nlp.classify.intent_model:IntentModel",
 }
 _registered: dict[str, Any] = {}
 _lock = threading.Lock()

@@ -21,16 +21,23 @@ Priority — how fast to respond (:class:`Priority`), rules as data (:class:`Pri
 =============  ==========================================================================  ===============
 priority       when                                                                        respond within
 =============  ==========================================================================  ===============
-urgent         safety, health, legal threat, large financial loss: 食物中毒, 起火, 受伤,     1 hour
-               起诉, 报警, 盗刷, 12315, 上万元损失 ...
-high           the core service failed: money deducted but transfer failed, order never     4 hours
-               arrived, system down / cannot log in, refund never came ...
+urgent         safety, health, fraud or stolen funds, violent or illegal debt collection,   1 hour
+               legal action or a regulator: 食物中毒, 起火, 受伤, 盗刷, 恐吓, 起诉, 12315 ...
+high           the core service failed: money deducted but transfer failed, wrong           4 hours
+               deduction, cannot transfer or withdraw, account frozen, order never
+               arrived, system down / cannot log in, no network, refund never came ...
 normal         ordinary problems: other complaints, inquiries                              24 hours
-suggestion     proposals, praise and other texts                                           5 working days
+suggestion     proposals                                                                   5 working days
+none           praise and chatter (``respond_within`` is ``None``)                         no answer
 =============  ==========================================================================  ===============
 
+Each rule has a Chinese name; :func:`explain_priority` returns it with the clause it fired in
+(``"欺诈或盗刷：信用卡被盗刷了两万"``), the reason a service team audits. The shipped model learns kind and priority
+(:mod:`feedback_nlp.classify.intent_model`) and reads these rules as features; the rules alone are what a model
+without that component uses.
+
 Urgent and high rules are phrase regexes over the normalised text; a match right after a negator (没有受伤,
-未报警) is ignored, and they do not apply to texts whose kind is ``praise`` ("保安及时报警，非常感谢").
+未报警) is ignored, and they do not apply to texts whose kind is ``praise`` or ``other`` ("保安及时报警，非常感谢").
 ``respond_within`` is a :class:`~datetime.timedelta`; for ``suggestion`` it is ``timedelta(days=7)``, the calendar
 span that always contains 5 working days (Mon–Fri, no public-holiday calendar); :meth:`Priority.due_by` counts
 the working days exactly. A customer tier raises priority (:func:`raise_for_tier`, ``PriorityRules.tier_raises``:
@@ -43,7 +50,7 @@ vip +1, svip/platinum/钻石 +2, ...; the high-value RFM segments of :func:`feed
 ['praise', 'complaint', 'suggestion', 'inquiry']
 >>> [p.value for p in grade_priority(["吃完食物中毒了", "钱扣了但是转账失败", "上菜有点慢", "很好吃"],
 ...                                  sentiment_probs=[0.02, 0.05, 0.3, 0.95])]
-['urgent', 'high', 'normal', 'suggestion']
+['urgent', 'high', 'normal', 'none']
 """
 
 from __future__ import annotations
@@ -58,16 +65,22 @@ from typing import Any
 import numpy as np
 
 from .._validation import check_str_list
+from ..text.boilerplate import strip_boilerplate
 from ..text.normalize import normalize
 
 __all__ = [
     "DEFAULT_RULES",
     "KINDS",
+    "KIND_REASONS",
+    "PRIORITY_NAMES",
     "Priority",
     "PriorityRules",
     "classify_kind",
+    "clean",
+    "explain_priority",
     "grade_priority",
     "raise_for_tier",
+    "rule_hit",
 ]
 
 #: The kinds :func:`classify_kind` returns.
@@ -81,15 +94,17 @@ class Priority(str, Enum):
     HIGH = "high"
     NORMAL = "normal"
     SUGGESTION = "suggestion"
+    NONE = "none"
 
     @property
     def rank(self) -> int:
-        """3 for urgent down to 0 for suggestion."""
+        """3 for urgent down to 0 for suggestion; -1 for none (praise and chatter: no response needed)."""
         return _RANK[self]
 
     @property
-    def respond_within(self) -> timedelta:
-        """1 h, 4 h, 24 h, or 7 calendar days (= 5 working days, see :meth:`due_by` for exact counting)."""
+    def respond_within(self) -> timedelta | None:
+        """1 h, 4 h, 24 h, or 7 calendar days (= 5 working days, see :meth:`due_by` for exact counting); ``None``
+        for :attr:`NONE`."""
         return _RESPOND[self]
 
     @property
@@ -97,16 +112,20 @@ class Priority(str, Enum):
         """Working days allowed (5 for suggestion), ``None`` when the deadline is in hours."""
         return 5 if self is Priority.SUGGESTION else None
 
-    def due_by(self, received: datetime) -> datetime:
+    def due_by(self, received: datetime) -> datetime | None:
         """Deadline for a text received at ``received``: hours for urgent/high/normal; for suggestion the same
-        time of day 5 working days later (Saturday and Sunday skipped; no public-holiday calendar).
+        time of day 5 working days later (Saturday and Sunday skipped; no public-holiday calendar); ``None`` for
+        :attr:`NONE`.
 
         >>> Priority.SUGGESTION.due_by(datetime(2025, 1, 3, 10, 0)).strftime("%a %d %H:%M")  # a Friday
         'Fri 10 10:00'
         """
         days = self.business_days
+        within = self.respond_within
+        if within is None:
+            return None
         if days is None:
-            return received + self.respond_within
+            return received + within
         due = received
         while days > 0:
             due += timedelta(days=1)
@@ -118,38 +137,48 @@ class Priority(str, Enum):
         return self.value
 
 
-_RANK = {Priority.SUGGESTION: 0, Priority.NORMAL: 1, Priority.HIGH: 2, Priority.URGENT: 3}
+_RANK = {Priority.NONE: -1, Priority.SUGGESTION: 0, Priority.NORMAL: 1, Priority.HIGH: 2, Priority.URGENT: 3}
 _BY_RANK = {v: k for k, v in _RANK.items()}
-_RESPOND = {
+_RESPOND: dict[Priority, timedelta | None] = {
     Priority.URGENT: timedelta(hours=1),
     Priority.HIGH: timedelta(hours=4),
     Priority.NORMAL: timedelta(hours=24),
     Priority.SUGGESTION: timedelta(days=7),
+    Priority.NONE: None,
 }
 
 # ----------------------------------------------------------------------------------------------------- rules
 _URGENT: tuple[tuple[str, str], ...] = (
-    ("health", r"食物中毒|中毒|拉肚子|腹泻|上吐下泻|呕吐|吐了一晚|过敏|进了医院|进医院|送医|住院|急诊|吃坏了?肚子|"
-               r"吃出(?:了)?(?:玻璃|钉子|铁丝|刀片)|致癌"),
-    ("safety", r"起火|着火|失火|火灾|冒烟|爆炸|炸了|漏电|触电|电到|煤气泄漏|燃气泄漏|漏气|受伤|摔伤|烫伤|划伤|割伤|"
-               r"砸伤|咬伤|流血|骨折|晕倒|昏倒|人身安全|安全隐患|差点出事|出人命|猥亵|性骚扰|跟踪|偷拍|殴打|打人|"
-               r"被打"),
-    ("legal", r"起诉|告你们|法院|律师|打官司|报警|报案|警察|110|12315|消协|消费者协会|工商局|市场监管|银保监|"
-              r"金融监管|监管局|人民银行投诉|维权|曝光|媒体|记者"),
-    ("financial loss", r"盗刷|被盗|被偷|诈骗|被骗了?(?:[0-9]+|几|一|两|上)?[万千]|资金被|账户被冻结|冒用|"
-                       r"损失(?:了)?(?:[0-9]+|几|一|两|上|数)[万千]|(?:[0-9]+|几|一|两|数)万(?:多)?(?:块|元)?"
-                       r"(?:没了|不见了|被扣|被转走)"),
+    ("健康损害", r"食物中毒|中毒|拉肚子|腹泻|上吐下泻|呕吐|吐了一晚|过敏|进了医院|进医院|送医|住院|急诊|吃坏了?肚子|"
+             r"吃出(?:了)?(?:玻璃|钉子|铁丝|刀片)|致癌|病危|抢救"),
+    ("人身安全", r"起火|着火|失火|火灾|冒烟|爆炸|炸了|漏电|触电|电到|煤气泄漏|燃气泄漏|漏气|受伤|摔伤|烫伤|划伤|割伤|"
+             r"砸伤|咬伤|流血|骨折|晕倒|昏倒|人身安全|安全隐患|差点出事|出人命|生命危险|猥亵|性骚扰|跟踪|偷拍|殴打|"
+             r"打人|被打|跳楼|自杀"),
+    ("暴力或违法催收", r"暴力催收|恐吓|威胁|上门催收|爆通讯录|通讯录|骚扰(?:我的?)?(?:家人|父母|亲人|朋友|同事|"
+     r"单位|领导|亲戚)|"
+                r"(?:打给|联系|打电话给|骚扰)(?:我的?)?(?:家人|父母|亲人|朋友|同事|单位|领导|亲戚|紧急联系人)|"
+                r"一天(?:打)?(?:几十|二三十|十几|[0-9]{2,})个?电话"),
+    ("欺诈或盗刷", r"盗刷|被盗|被偷|盗用|冒用|诈骗|被骗|骗局|套路贷|资金被(?:盗|转走)|不是本人(?:办理|申请|操作|借)|"
+               r"本人(?:从未|并未|没有)(?:申请|办理|借|使用|授权)"),
+    ("法律或监管投诉", r"起诉|告你们|法院|律师|打官司|报警|报案|立案|警察|12315|12378|消协|消费者协会|工商局|市场监管|"
+                r"银保监|金融监管|监管局|人民银行|证监会|仲裁"),
+    ("重大资金损失", r"损失(?:了)?(?:[0-9]+|几|一|两|上|数)[万千]|(?:[0-9]+|几|一|两|数)万(?:多)?(?:块|元)?"
+               r"(?:没了|不见了|被扣|被转走)|(?:被扣|扣走|转走|骗走)(?:了)?(?:[0-9]+|几|一|两|数|上)[万千]"),
 )
 _HIGH: tuple[tuple[str, str], ...] = (
-    ("money taken, service not done", r"(?:扣了?(?:钱|款|费)|钱(?:被)?扣了|已扣款|付了钱|已付款|钱付了|已经付款)"
+    ("资金损失", r"(?:扣了?(?:钱|款|费)|钱(?:被)?扣了|已扣款|付了钱|已付款|钱付了|已经付款)"
      r".{0,20}(?:失败|没到账|未到账|没有到账|不到账|没收到|没成功|未成功|没有成功|不成功|没发货)|"
-     r"(?:转账|汇款|支付|付款|提现|还款|缴费)(?:失败|不成功|没成功).{0,20}(?:扣|钱)|重复扣款|多扣|乱扣费"),
-    ("order never arrived", r"(?:一直|至今|到现在|始终|还是)(?:都)?(?:没|没有|未)(?:收到|到|送到|送达|发货)|"
+     r"(?:转账|汇款|支付|付款|提现|还款|缴费)(?:失败|不成功|没成功).{0,20}(?:扣|钱)"),
+    ("错误扣款", r"重复扣款|多扣|乱扣|莫名(?:其妙)?(?:被)?扣|无故扣|私自扣|擅自扣|偷扣|扣错|错扣"),
+    ("转账或取款受阻", r"(?:无法|不能|没法)(?:转账|支付|付款|取款|取钱|提现|还款|汇款|缴费)|转账失败|提现失败|"
+                r"取不出(?:钱)?|转不了账"),
+    ("账户冻结", r"冻结|锁卡|封号|止付|账户(?:被)?(?:锁|限制)"),
+    ("订单未送达", r"(?:一直|至今|到现在|始终|还是)(?:都)?(?:没|没有|未)(?:收到|到|送到|送达|发货)|"
      r"(?:订单|外卖|快递|包裹|货).{0,8}(?:丢了|丢失|没送到|没收到|不见了|被取消)|没收到货|没有收到货|收不到货"),
-    ("system down", r"(?:系统|app|软件|网站|网银|手机银行|服务器|平台)(?:又|一直|老是|总是|完全)?"
-     r"(?:崩溃|崩了|瘫痪|宕机|挂了|打不开|登不上|进不去|用不了|无法使用|无法登录)|无法登录|登录不上|登不上|"
-     r"(?:无法|不能)(?:转账|支付|付款|取款|取钱|提现|还款)|取不出(?:钱)?"),
-    ("refund never came", r"退款.{0,10}(?:没|未|不)(?:到|退|给|处理)|不给退|拒绝退款|不退款|不予退款"),
+    ("系统故障", r"(?:系统|app|软件|网站|网银|手机银行|服务器|平台)(?:又|一直|老是|总是|完全)?"
+     r"(?:崩溃|崩了|瘫痪|宕机|挂了|打不开|登不上|进不去|用不了|无法使用|无法登录)|无法登录|登录不上|登不上"),
+    ("网络中断", r"没(?:有)?信号|无信号|断网|上不了网|无法上网|不能上网|网络中断|宽带(?:断|不通|故障|坏)|停机了"),
+    ("退款未到", r"退款.{0,10}(?:没|未|不)(?:到|退|给|处理)|不给退|拒绝退款|不退款|不予退款"),
 )
 
 
@@ -165,8 +194,8 @@ class PriorityRules:
     urgent: tuple[tuple[str, str], ...] = _URGENT
     high: tuple[tuple[str, str], ...] = _HIGH
     kind_priority: Mapping[str, str] = field(default_factory=lambda: {
-        "complaint": "normal", "inquiry": "normal", "suggestion": "suggestion", "praise": "suggestion",
-        "other": "suggestion",
+        "complaint": "normal", "inquiry": "normal", "suggestion": "suggestion", "praise": "none",
+        "other": "none",
     })
     tier_raises: Mapping[str, int] = field(default_factory=lambda: {
         "vip": 1, "gold": 1, "金卡": 1, "贵宾": 1, "enterprise": 1, "企业": 1,
@@ -219,21 +248,16 @@ class PriorityRules:
 DEFAULT_RULES = PriorityRules()
 
 _NEGATOR = re.compile(r"(?:没有|没|未|无|不是|并未|不会|不用|不必|以免|防止|避免)$")
-_compiled: dict[tuple[str, ...], re.Pattern[str]] = {}
 
 
-def _rx(patterns: Sequence[tuple[str, str]]) -> re.Pattern[str]:
-    key = tuple(p for _, p in patterns)
-    rx = _compiled.get(key)
-    if rx is None:
-        rx = re.compile("|".join(f"(?:{p})" for p in key)) if key else re.compile(r"(?!x)x")
-        _compiled[key] = rx
-    return rx
+def clean(text: str) -> str:
+    """What the rules read: :func:`~feedback_nlp.text.normalize.normalize` then
+    :func:`~feedback_nlp.text.boilerplate.strip_boilerplate` (the same text every model reads).
 
-
-def _fires(rx: re.Pattern[str], doc: str) -> bool:
-    """True when ``rx`` matches somewhere not right after a negator (没有受伤 does not fire)."""
-    return any(_NEGATOR.search(doc, max(0, m.start() - 3), m.start()) is None for m in rx.finditer(doc))
+    >>> clean("您好，轉賬失敗了，謝謝！")
+    '转账失败了'
+    """
+    return strip_boilerplate(normalize(text))
 
 
 # ------------------------------------------------------------------------------------------------------ kind
@@ -306,7 +330,7 @@ def classify_kind(
         raise ValueError(f"{len(items)} texts but {len(topics)} topic tuples")
     out: list[str] = []
     for i, text in enumerate(items):
-        doc = text if normalized else normalize(text)
+        doc = text if normalized else clean(text)
         pi = float(p[i])
         if not doc:
             out.append("other")
@@ -342,7 +366,7 @@ def raise_for_tier(priority: Priority | str, tier: str | None, rules: PriorityRu
     if tier is None or (isinstance(tier, float) and np.isnan(tier)):
         return pr
     steps = int(rules.tier_raises.get(str(tier).strip().lower(), 0))
-    if steps <= 0:
+    if steps <= 0 or pr is Priority.NONE:  # praise and chatter need no answer, whoever wrote them
         return pr
     cap = Priority(rules.tier_cap).rank
     if pr.rank >= cap:
@@ -359,7 +383,7 @@ def grade_priority(
     rules: PriorityRules = DEFAULT_RULES,
     normalized: bool = False,
 ) -> list[Priority]:
-    """Priority per text (rules in the module docstring).
+    """Priority per text (rules in the module docstring); :func:`explain_priority` also says why.
 
     ``kinds``: from :func:`classify_kind`; computed here from ``sentiment_probs`` when not given (one of the two
     is required). ``tiers`` (optional): a customer tier per text ("vip", "svip", ... or None), applied with
@@ -368,6 +392,24 @@ def grade_priority(
     >>> [str(p) for p in grade_priority(["信用卡被盗刷了两万", "页面有点丑"], kinds=["complaint", "complaint"],
     ...                                 tiers=[None, "vip"])]
     ['urgent', 'high']
+    """
+    return [p for p, _ in explain_priority(texts, kinds, sentiment_probs, topics, tiers, rules, normalized)]
+
+
+def explain_priority(
+    texts: Sequence[str],
+    kinds: Sequence[str] | None = None,
+    sentiment_probs: Sequence[float] | np.ndarray | None = None,
+    topics: Sequence[Sequence[Any]] | None = None,
+    tiers: Sequence[str | None] | None = None,
+    rules: PriorityRules = DEFAULT_RULES,
+    normalized: bool = False,
+) -> list[tuple[Priority, str]]:
+    """:func:`grade_priority` with the reason of each priority, in Chinese, for auditing the queue: the rule that
+    fired and the clause it fired in, or what the kind alone gives.
+
+    >>> explain_priority(["转账失败，钱扣了对方没收到", "谢谢小王的耐心"], ["complaint", "praise"])
+    [(<Priority.HIGH: 'high'>, '资金损失：转账失败,钱扣了对方没收到'), (<Priority.NONE: 'none'>, '表扬：无需答复')]
     """
     items = check_str_list(texts, "grade_priority")
     if kinds is None:
@@ -379,19 +421,74 @@ def grade_priority(
         raise ValueError(f"{len(items)} texts but {len(kinds)} kinds")
     if tiers is not None and len(tiers) != len(items):
         raise ValueError(f"{len(items)} texts but {len(tiers)} tiers")
-    urgent, high = _rx(rules.urgent), _rx(rules.high)
-    out: list[Priority] = []
+    out: list[tuple[Priority, str]] = []
     for i, (text, kind) in enumerate(zip(items, kinds)):
         if kind not in KINDS:
             raise ValueError(f"row {i}: kind {kind!r} is not one of {KINDS}")
-        doc = text if normalized else normalize(text)
-        if kind != "praise" and _fires(urgent, doc):
-            pr = Priority.URGENT
-        elif kind != "praise" and _fires(high, doc):
-            pr = Priority.HIGH
+        doc = text if normalized else clean(text)
+        hit = None
+        if kind not in _NO_RULES:
+            hit = rule_hit(rules.urgent, doc)
+            level = Priority.URGENT
+            if hit is None:
+                hit, level = rule_hit(rules.high, doc), Priority.HIGH
+        if hit is not None:
+            pr, reason = level, f"{hit[0]}：{hit[1]}"
         else:
             pr = Priority(rules.kind_priority.get(kind, "normal"))
+            reason = KIND_REASONS.get(kind, "")
         if tiers is not None:
-            pr = raise_for_tier(pr, tiers[i], rules)
-        out.append(pr)
+            pr, reason = _raise_explained(pr, reason, tiers[i], rules)
+        out.append((pr, reason))
     return out
+
+
+#: Kinds the urgent / high rules never apply to (their rules are about problems, not praise or chatter).
+_NO_RULES = ("praise", "other")
+#: The reason given when no urgent / high rule fired: what the kind alone gives.
+KIND_REASONS = {
+    "complaint": "一般投诉：24小时内答复",
+    "inquiry": "咨询：需要答复",
+    "suggestion": "建议：5个工作日内答复",
+    "praise": "表扬：无需答复",
+    "other": "闲聊或无关内容：无需答复",
+}
+#: Chinese display names of the priorities.
+PRIORITY_NAMES = {"urgent": "紧急", "high": "高", "normal": "普通", "suggestion": "建议", "none": "无需答复"}
+_single: dict[str, re.Pattern[str]] = {}
+_CLAUSE_END = re.compile(r"[,.!?;，。！？；\s]")
+
+
+def rule_hit(patterns: Sequence[tuple[str, str]], doc: str) -> tuple[str, str] | None:
+    """``(rule name, the clause it fired in)`` of the first rule of ``patterns`` that fires on ``doc`` (not right
+    after a negator), or ``None``.
+
+    >>> rule_hit(DEFAULT_RULES.urgent, "昨天，信用卡被盗刷了两万，银行不管")
+    ('欺诈或盗刷', '信用卡被盗刷了两万')
+    """
+    for name, pattern in patterns:
+        rx = _single.get(pattern)
+        if rx is None:
+            rx = _single.setdefault(pattern, re.compile(pattern))
+        for m in rx.finditer(doc):
+            if _NEGATOR.search(doc, max(0, m.start() - 3), m.start()) is None:
+                return name, _clause_at(doc, m.start(), m.end())
+    return None
+
+
+def _clause_at(doc: str, start: int, end: int, width: int = 30) -> str:
+    """The clause of ``doc`` around ``[start, end)``, at most ``width`` characters either side."""
+    a = start
+    while a > 0 and start - a < width and not _CLAUSE_END.match(doc[a - 1]):
+        a -= 1
+    b = end
+    while b < len(doc) and b - end < width and not _CLAUSE_END.match(doc[b]):
+        b += 1
+    return doc[a:b]
+
+
+def _raise_explained(pr: Priority, reason: str, tier: Any, rules: PriorityRules) -> tuple[Priority, str]:
+    raised = raise_for_tier(pr, tier, rules)
+    if raised is pr:
+        return pr, reason
+    return raised, f"{reason}；客户等级{tier}：上调为{PRIORITY_NAMES[raised.value]}"

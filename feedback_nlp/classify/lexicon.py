@@ -20,7 +20,7 @@ True
 
 from __future__ import annotations
 
-__all__ = ["DEFAULT_LEXICON", "LexiconEntry"]
+__all__ = ["DEFAULT_LEXICON", "SERVICE_LEXICON", "LexiconEntry"]
 
 LexiconEntry = tuple[str, str, "str | None"]
 
@@ -113,7 +113,8 @@ DEFAULT_LEXICON: dict[str, list[LexiconEntry]] = {
         ("ignored request", r"(?:没有人|没人|没有一个人|也不)(?:理我|理睬|回复|回应|管我)", "negative"),
         ("courier manners", r"(?:送到门口|送上楼|送到楼上|帮忙拿|打电话提醒|提前打电话|电话通知)", "positive"),
         ("courier manners", r"(?:不送上楼|不送到门口|不上楼|不肯上楼|只送到(?:楼下|门口|大门|路口|小区门口)|"
-         r"(?:让|叫)(?:我|顾客|客人)?(?:自己)?(?:下楼|到楼下|去楼下|去路口|到路口)|自己下楼|下楼(?:去)?(?:取|拿)|让我(?:下楼|自己)(?:去)?(?:拿|取)|扔在|丢在门口|不打电话|"
+         r"(?:让|叫)(?:我|顾客|客人)?(?:自己)?(?:下楼|到楼下|去楼下|去路口|到路口)|自己下楼|下楼(?:去)?(?:取|拿)|"
+         r"让我(?:下楼|自己)(?:去)?(?:拿|取)|扔在|丢在门口|不打电话|"
          r"放门口就走)", "negative"),
     ],
     "efficiency": [
@@ -234,3 +235,56 @@ DEFAULT_LEXICON: dict[str, list[LexiconEntry]] = {
          "negative"),
     ],
 }
+
+_SNUM = r"(?:[0-9]+|[一二两三四五六七八九十几多数]+)"
+#: Service-language phrases (banks, telecoms, platforms, hotlines), written from the topic definitions of the
+#: service labelling guide (推来推去 / 挂电话 are attitude; 跑了三趟 / 打了十几次电话没人接 are efficiency; 转账失败 /
+#: 闪退 / 登不上 / 没信号 are defects), not mined from labelled rows. Merged into :data:`DEFAULT_LEXICON`.
+SERVICE_LEXICON: dict[str, list[LexiconEntry]] = {
+    "service_attitude": [
+        ("shirking", r"推来推去|踢皮球|互相推诿|推诿|推卸责任|推脱|推三阻四|相互推|搪塞|打官腔|不作为|不予理睬|"
+         r"不理不睬|"
+         r"置之不理|敷衍了事|敷衍塞责|爱理不理|无人理会|没人理会", "negative"),
+        ("hanging up", r"挂(?:了)?(?:我)?(?:的)?电话|直接挂断|挂断电话|电话(?:就)?挂了", "negative"),
+        ("threats and harassment", r"威胁|恐吓|辱骂|骂人|爆通讯录|暴力催收|骚扰(?:我|家人|父母|亲人|朋友|同事|电话)|"
+         r"催收(?:人员)?" + _W + r"{0,6}(?:态度|威胁|恐吓|骚扰|辱骂|骂)|态度(?:极其|非常|十分|很)?(?:恶劣|蛮横|嚣张)",
+         "negative"),
+        ("mis-selling pressure", r"(?:强制|强行|强迫|诱导|误导)(?:我)?(?:搭售|购买|办理|开通|签|贷款|消费|投保)|"
+         r"(?:业务员|客户经理|工作人员|销售|客服)" + _W + r"{0,8}(?:忽悠|诱导|误导|欺骗|隐瞒|没有说明|未告知|不告知)",
+         "negative"),
+        ("helpful staff", r"(?:耐心|热情|细致|认真|及时)(?:地)?(?:解答|解释|帮|处理|服务|接待)|服务(?:很|非常|"
+         r"特别)?(?:周到|贴心)|"
+         r"(?:工作人员|客服|柜员|经理|小姐姐)" + _W + r"{0,6}(?:很|非常|特别)?(?:耐心|热情|专业|负责)", "positive"),
+    ],
+    "efficiency": [
+        ("repeated trips", r"跑了?" + _SNUM + r"(?:趟|次|回)|来回跑|跑断腿|白跑", "negative"),
+        ("repeated calls", r"打了?" + _SNUM + r"(?:个|次|通)?(?:电话|客服)|" + _SNUM + r"次(?:打)?(?:电话|致电|"
+         r"联系|反映|投诉)|"
+         r"(?:多次|反复|屡次|无数次|好几次|几次)(?:打电话|致电|联系|反映|投诉|催促|催|申请|沟通)", "negative"),
+        ("no answer", r"(?:电话|客服|热线)" + _W + r"{0,6}(?:打不通|没人接|无人接|接不通|占线)|没人接|无人接听|"
+         r"打不进去", "negative"),
+        ("no reply", r"(?:迟迟|一直|始终|至今|到现在|仍然|依然)(?:都)?(?:没|未|不)(?:有)?(?:给|人)?(?:回复|答复|"
+         r"处理|解决|到账|退款|"
+         r"联系|回应|结果|消息|审批|审核|办理|下来)|石沉大海|没有下文|杳无音信|遥遥无期", "negative"),
+        ("slow process", r"(?:手续|流程|程序|步骤)" + _W + r"{0,4}(?:繁琐|复杂|麻烦|太多)|繁琐|效率(?:太|很|极)?低|"
+         r"(?:审批|审核|办理|处理|放款|到账|理赔|维修)" + _W + r"{0,4}(?:太慢|很慢|慢|拖延|超时)", "negative"),
+        ("crowding", r"人(?:太|很|特别|非常|超级|好|实在太)多|排(?:了)?(?:很|好)?长(?:的)?队|排长队", "negative"),
+        ("fast process", r"(?:审批|审核|办理|处理|放款|到账|理赔|维修|回复|解决)" + _W + r"{0,4}(?:很快|迅速|"
+         r"及时|高效|神速)|"
+         + _SNUM + r"(?:分钟|小时)(?:就|便)(?:通过|到账|办好|解决|处理好|放款)", "positive"),
+    ],
+    "product_defect": [
+        ("no network", r"没(?:有)?信号|无信号|信号(?:差|不好|弱|很差|太差|中断)|断网|上不了网|无法上网|不能上网|"
+         r"网络(?:故障|中断|异常|"
+         r"连接失败)|无网络|宽带(?:断|故障|不通|坏|掉线)|掉线|光纤中断|停机", "negative"),
+        ("app and system", r"闪退|登不上|登录不上|无法登录|登录失败|系统(?:故障|错误|异常|崩溃|出错|bug|"
+         r"升级失败)|(?:app|软件|客户端|网银|"
+         r"手机银行)" + _W + r"{0,6}(?:打不开|崩溃|闪退|报错|用不了|出错|异常|故障)", "negative"),
+        ("failed transactions", r"(?:转账|交易|支付|付款|提现|还款|扣款|充值|缴费)" + _W + r"{0,3}(?:失败|不成功|异常)|"
+         r"刷不了卡|卡(?:不能用|用不了|被吞)|(?:无法|不能)(?:转账|支付|付款|取款|提现|还款|绑卡)", "negative"),
+        ("device faults", r"死机|黑屏|自动重启|重启|假死|无法开机|开不了机|发烫|耗电(?:快|严重)|bug", "negative"),
+    ],
+}
+
+for _topic, _entries in SERVICE_LEXICON.items():
+    DEFAULT_LEXICON[_topic].extend(_entries)

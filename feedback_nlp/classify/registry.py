@@ -22,7 +22,7 @@ _default: FeedbackClassifier | None = None
 
 def models_dir() -> Path:
     """The folder of shipped models: installed as ``feedback_nlp/_models``, or ``models/`` in a source checkout."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the feedback_nlp package (this module is in classify/)
     for candidate in (here / "_models", here.parent / "models"):
         if (candidate / DEFAULT_MODEL / "meta.json").exists():
             return candidate

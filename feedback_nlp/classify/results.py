@@ -49,8 +49,10 @@ class Classification:
     """Everything the library says about one text.
 
     ``kind`` is the primary intent (complaint / praise / suggestion / inquiry / other); ``priority`` one of
-    urgent / high / normal / suggestion (a :class:`feedback_nlp.classify.intent.Priority`, a ``str``), with
-    ``respond_within`` its response deadline (see :mod:`feedback_nlp.classify.intent`).
+    urgent / high / normal / suggestion / none (a :class:`feedback_nlp.classify.intent.Priority`, a ``str``), with
+    ``respond_within`` its response deadline (``None`` for none: praise and chatter need no answer) and
+    ``priority_reason`` why it was given, in Chinese, e.g. ``"资金损失：钱扣了对方没收到"`` (see
+    :mod:`feedback_nlp.classify.intent`).
 
     >>> import feedback_nlp as fn
     >>> r = fn.classify("快递三天才到，客服态度还很差")
@@ -62,8 +64,9 @@ class Classification:
     sentiment: Sentiment
     topics: tuple[TopicHit, ...] = ()
     kind: str = "other"
-    priority: str = "suggestion"
+    priority: str = "none"
     respond_within: timedelta | None = None
+    priority_reason: str = ""
 
     @property
     def topic_names(self) -> tuple[str, ...]:
@@ -79,4 +82,5 @@ class Classification:
             "kind": self.kind,
             "priority": str(self.priority),
             "respond_within": None if self.respond_within is None else self.respond_within.total_seconds(),
+            "priority_reason": self.priority_reason,
         }

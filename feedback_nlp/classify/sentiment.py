@@ -26,6 +26,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -34,11 +35,22 @@ import numpy as np
 
 from .._numeric import sigmoid
 from .._validation import check_str_list
+from ..text.boilerplate import strip_boilerplate
 from ..text.features import CharNgramTfidf
 from ..text.negation import rewrite_negations
 from ..text.normalize import MAX_CHARS, normalize, truncate
 from .components import NotFittedError
-from .modelfiles import MAX_FEATURES, ModelFormatError, check_finite, check_float, check_int, read_arrays, read_json
+from .cues import cue_matrix
+from .modelfiles import (
+    MAX_FEATURES,
+    ModelFormatError,
+    check_finite,
+    check_float,
+    check_int,
+    contained,
+    read_arrays,
+    read_json,
+)
 from .results import SENTIMENT_LABELS, Sentiment
 
 __all__ = ["SentimentModel", "ThreeWayHead", "binary_labels", "three_way"]
@@ -100,14 +112,17 @@ def prepare(texts: Iterable[str]) -> list[str]:
     """Normalise, rewrite negations and truncate texts the way every model sees them.
 
     Very long texts are cut to twice the scoring length before normalising (so a 1 MB text costs milliseconds),
-    then to :data:`~feedback_nlp.text.normalize.MAX_CHARS` after.
+    then to :data:`~feedback_nlp.text.normalize.MAX_CHARS` after, both times as evenly spaced windows over the
+    whole text (:func:`~feedback_nlp.text.normalize.truncate`). Boilerplate is removed after normalising.
     """
     return [prepare_normalized(t) for t in normalize_all(texts)]
 
 
 def normalize_all(texts: Iterable[str]) -> list[str]:
-    """Step one of :func:`prepare`: cut very long texts, then :func:`~feedback_nlp.text.normalize.normalize`."""
-    return [normalize(truncate(t, 2 * MAX_CHARS)) for t in texts]
+    """Step one of :func:`prepare`: cut very long texts, :func:`~feedback_nlp.text.normalize.normalize`, then
+    :func:`~feedback_nlp.text.boilerplate.strip_boilerplate` (greetings, closings, @mentions, platform tags, URLs,
+    location tails and long numbers never reach a model)."""
+    return [strip_boilerplate(normalize(truncate(t, 2 * MAX_CHARS))) for t in texts]
 
 
 def prepare_normalized(text: str) -> str:
@@ -267,6 +282,8 @@ class SentimentModel:
         self.coef_ = clf.coef_.ravel().astype(np.float32)
         self.intercept_ = float(clf.intercept_[0])
         self.head_: ThreeWayHead | None = None
+        self.stacked_head_: Any = None
+        self.domain_: Any = None
         n_neutral = int((~keep).sum())
         want_head = n_neutral >= self.min_neutral
         # Platt calibration on out-of-fold margins (each fold refits the idf too, so margins are honest).
@@ -380,11 +397,17 @@ class SentimentModel:
         """Array (n, 3) of probabilities in the order ``negative, neutral, positive``."""
         return self.predict_proba_prepared(prepare(texts))
 
-    def predict_proba_prepared(self, docs: Sequence[str]) -> np.ndarray:
-        """:meth:`predict_proba` for texts already passed through :func:`prepare`."""
+    def predict_proba_prepared(self, docs: Sequence[str], features: np.ndarray | None = None,
+                               counts: Any = None) -> np.ndarray:
+        """:meth:`predict_proba` for texts already passed through :func:`prepare`; ``features``: their
+        :meth:`stacked_features` when already computed (the classifier shares them with the intent component);
+        ``counts``: the stacked head's raw n-gram counts of ``docs``, likewise."""
         self._check_fitted()
         if not docs:
             return np.zeros((0, 3))
+        stacked = getattr(self, "stacked_head_", None)
+        if stacked is not None:
+            return self._stacked_proba(stacked, docs, features, counts)
         if self.head_ is not None:
             x = self._head_features(docs)
             n, p = self.head_.predict_proba(x)[:, 1], x[:, 0]
@@ -392,6 +415,84 @@ class SentimentModel:
             return probs
         a, b = self.calibration_
         return three_way(sigmoid(a * self._margins(docs) + b), self.neutral_threshold)
+
+    def stacked_features(self, docs: Sequence[str]) -> np.ndarray:
+        """Dense features of prepared texts for a :class:`~feedback_nlp.classify.stack.StackedHead`: the
+        three-way head features of the binary model (:attr:`ThreeWayHead.FEATURES`), the cue features
+        (:data:`~feedback_nlp.classify.cues.CUE_NAMES`) and, with a domain model, ``P(service message)``."""
+        parts = [self._head_features(docs), cue_matrix(list(docs))]
+        g = self.domain_probability(docs)
+        if g is not None:
+            parts.append(g.reshape(-1, 1))
+        return np.hstack(parts)
+
+    def fit_domain(self, review_texts: Sequence[str], service_texts: Sequence[str], C: float = 1.0,
+                   n_features: int = 2**18) -> SentimentModel:
+        """Fit the domain model: ``P(service message)`` against review, from the char n-grams (no labels needed:
+        any reviews and any service messages). The user never picks a domain; the model reads it from the text and
+        the stacked head and :meth:`predict_proba` use it (see ``polarity="gated"`` of :meth:`fit_stacked_head`).
+        """
+        from .stack import StackedHead
+
+        docs = prepare([*review_texts, *service_texts])
+        y = ["review"] * len(review_texts) + ["service"] * len(service_texts)
+        self.domain_ = StackedHead(C=C, n_features=n_features).fit(docs, np.zeros((len(docs), 0)), y)
+        return self
+
+    def domain_probability(self, docs: Sequence[str]) -> np.ndarray | None:
+        """``P(service message)`` of prepared texts, or ``None`` without a domain model."""
+        domain = getattr(self, "domain_", None)
+        if domain is None:
+            return None
+        p = domain.predict_proba(list(docs), np.zeros((len(docs), 0)))
+        out: np.ndarray = p[:, list(domain.classes_).index("service")]
+        return out
+
+    def fit_stacked_head(self, texts: Sequence[str], labels: Iterable[Any],
+                         sample_weight: Sequence[float] | np.ndarray | None = None, C: float = 2.0,
+                         n_features: int = 2**20, polarity: str = "binary") -> SentimentModel:
+        """Fit the 3-class head that decides the final probabilities: a
+        :class:`~feedback_nlp.classify.stack.StackedHead` over the char n-grams of the texts and
+        :meth:`stacked_features`, on 3-class labels. The binary model is kept as it is: give texts it was not
+        trained on (its outputs must look as they do on new data), e.g. service messages and 3-class reviews.
+
+        ``polarity="binary"``: the head gives the neutral mass ``n`` and the binary model the polarity
+        ``((1 - n)(1 - p), n, (1 - n) p)``, so the sign of the score stays the binary model's (trained on far more
+        polar text); ``"head"``: the head's own three probabilities; ``"gated"`` (needs :meth:`fit_domain`): the
+        polarity is ``g * q + (1 - g) * p`` with ``q`` the head's and ``g = P(service message)``: reviews keep the
+        binary model's polarity, service messages get the head's.
+        """
+        if polarity not in ("binary", "head", "gated"):
+            raise ValueError(f"polarity must be 'binary', 'head' or 'gated', not {polarity!r}")
+        if polarity == "gated" and getattr(self, "domain_", None) is None:
+            raise ValueError("polarity='gated' needs a domain model: call fit_domain() first")
+        from .stack import StackedHead
+
+        self._check_fitted()
+        y = binary_labels(labels)
+        names = np.array(["neutral", "negative", "positive"])[y + 1]
+        docs = prepare(list(texts))
+        w = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        self.stacked_head_ = StackedHead(C=C, n_features=n_features).fit(
+            docs, self.stacked_features(docs), names.tolist(), w)
+        self.stacked_polarity_ = polarity
+        return self
+
+    def _stacked_proba(self, head: Any, docs: Sequence[str], features: np.ndarray | None = None,
+                       counts: Any = None) -> np.ndarray:
+        x = self.stacked_features(docs) if features is None else features
+        p = head.predict_proba(docs, x, counts)
+        order = [list(head.classes_).index(c) for c in SENTIMENT_LABELS]
+        out: np.ndarray = p[:, order]
+        mode = getattr(self, "stacked_polarity_", "binary")
+        if mode in ("binary", "gated"):
+            n, pos = out[:, 1], x[:, 0]
+            if mode == "gated":
+                g = x[:, -1]  # P(service message), the last stacked feature
+                head_pos = out[:, 2] / np.maximum(out[:, 0] + out[:, 2], 1e-12)
+                pos = g * head_pos + (1 - g) * pos
+            out = np.stack([(1 - n) * (1 - pos), n, (1 - n) * pos], axis=1)
+        return out
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         """Labels ``negative`` / ``neutral`` / ``positive``."""
@@ -441,12 +542,23 @@ class SentimentModel:
             idf=idf[idx].astype(np.float32),
             coef=self.coef_[idx].astype(np.float32),
         )
+        stacked = getattr(self, "stacked_head_", None)
+        stacked_config = None
+        if stacked is not None:
+            stacked_config, arrays = stacked.to_state("")
+            stacked_config["polarity"] = self.stacked_polarity_
+            domain = getattr(self, "domain_", None)
+            if domain is not None:
+                stacked_config["domain"], domain_arrays = domain.to_state("domain_")
+                arrays.update(domain_arrays)
+            np.savez_compressed(d / "sentiment_head.npz", **arrays)
         state = {
             **self.get_config(),
             "intercept": self.intercept_,
             "calibration": list(self.calibration_),
             "n_train": self.n_train_,
             "three_way_head": self.head_.to_dict() if self.head_ is not None else None,
+            "stacked_head": stacked_config,
         }
         (d / "sentiment.json").write_text(json.dumps(state, indent=2), encoding="utf-8")
 
@@ -501,4 +613,21 @@ class SentimentModel:
         m.featurizer_.idf_[idx] = idf
         m.coef_ = np.zeros(m.n_features, dtype=np.float32)
         m.coef_[idx] = coef
+        stacked = state.get("stacked_head")
+        m.stacked_head_ = None
+        m.domain_ = None
+        if stacked:
+            from .stack import StackedHead
+
+            head_path = contained(d, "sentiment_head.npz")
+            try:
+                with np.load(head_path, allow_pickle=False) as z:
+                    m.stacked_head_ = StackedHead.from_state(stacked, z, "")
+                    m.domain_ = (StackedHead.from_state(stacked["domain"], z, "domain_") if stacked.get("domain")
+                                 else None)
+            except FileNotFoundError:
+                raise ModelFormatError(f"{head_path} is missing: copy the whole model directory again") from None
+            except (KeyError, TypeError, ValueError, OSError, zipfile.BadZipFile) as e:
+                raise ModelFormatError(f"{head_path}: {type(e).__name__}: {e}; save or copy the model again") from None
+            m.stacked_polarity_ = str(stacked.get("polarity", "binary"))
         return m

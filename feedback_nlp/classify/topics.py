@@ -78,6 +78,9 @@ _NEGATED = re.compile(r"(?:没有|没|无|不|未|非|毫无|一点也|一点都
 #: Thresholds whose out-of-fold F1 is this close to the best count as equally good (see ``_tune_thresholds``).
 _F1_TOLERANCE = 0.005
 _STACK_FEATURES = ("lexicon_count", "lexicon_any", "weak_max", "learned_margin")
+#: The parts :meth:`TopicModel.refit_labelled` refits (and :meth:`TopicModel.add_review_variant` keeps a copy of).
+_LABELLED_PARTS = ("coef_", "intercept_", "stack_mean_", "stack_scale_", "stack_coef_", "stack_intercept_",
+                   "lexicon_precision_")
 
 
 def clause_spans(doc: str) -> list[tuple[int, int]]:
@@ -325,7 +328,6 @@ class TopicModel:
         ``unlabeled_texts`` (optional) feed the weak supervision; without them (or without a lexicon) that part
         is off. Keep the labelled texts out of ``unlabeled_texts`` for honest combiner weights.
         """
-        from sklearn.model_selection import StratifiedKFold
 
         texts = check_str_list(texts, "TopicModel.fit")
         rows = parse_topic_labels(labels)
@@ -357,6 +359,14 @@ class TopicModel:
                     self.weak_coef_[j] = clf.coef_.ravel()
                     self.weak_intercept_[j] = float(clf.intercept_[0])
                     self.weak_trained_[j] = True
+        self._fit_labelled(docs, y)
+        return self
+
+    def _fit_labelled(self, docs: list[str], y: np.ndarray) -> None:
+        """The labelled part of :meth:`fit`: learned model, combiner, lexicon precision, thresholds."""
+        from sklearn.model_selection import StratifiedKFold
+
+        n_t = len(self.topics_)
         # Learned model on the labelled texts (+ out-of-fold margins for the combiner).
         x_doc = self.featurizer_.transform(docs)
         self.coef_ = np.zeros((n_t, self.n_features), dtype=np.float32)
@@ -397,7 +407,22 @@ class TopicModel:
         self.thresholds_ = (self._tune_thresholds(feats, y) if self.threshold == "auto"
                             else np.full(n_t, float(self.threshold)))
         self.n_train_ = len(docs)
-        return self
+
+    def refit_labelled(self, texts: Sequence[str], labels: Iterable[Any]) -> TopicModel:
+        """A copy with the labelled parts (learned model, combiner, thresholds) refitted on ``texts`` / ``labels``
+        and the label-free parts (lexicon, weak supervision, n-gram weights) kept: for cross-validation, where the
+        weak model, which never sees a label, need not be refitted per fold. The labels must have the same topics.
+        """
+        import copy
+
+        self._check_fitted()
+        rows = parse_topic_labels(labels)
+        topics, y = topic_matrix(rows)
+        if topics != list(self.topics_):
+            raise ValueError(f"labels have topics {topics}, the model {list(self.topics_)}")
+        m = copy.deepcopy(self)
+        m._fit_labelled(prepare(list(texts)), y)
+        return m
 
     def _tune_thresholds(self, feats: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Per-topic decision threshold in [0.35, 0.65] from the F1 of out-of-fold combiner scores.
@@ -451,6 +476,9 @@ class TopicModel:
         """(n_features, n_topics) C-contiguous copies for fast sparse products at inference."""
         self._weak_w = np.ascontiguousarray(self.weak_coef_.T)
         self._learned_w = np.ascontiguousarray(self.coef_.T)
+        parts = getattr(self, "review_parts_", None)
+        if parts is not None:
+            self._review_w = np.ascontiguousarray(np.asarray(parts["coef_"], dtype=np.float32).T)
 
     def _lr(self, C: float) -> Any:
         from sklearn.linear_model import LogisticRegression
@@ -531,14 +559,39 @@ class TopicModel:
         feats[:, :, 3] = learned
         return feats, weak, per_doc
 
-    def _proba(self, feats: np.ndarray) -> np.ndarray:
-        z = (((feats - self.stack_mean_) / self.stack_scale_) * self.stack_coef_).sum(axis=2) + self.stack_intercept_
+    def _proba(self, feats: np.ndarray, parts: Mapping[str, np.ndarray] | None = None) -> np.ndarray:
+        """Combiner probabilities; ``parts``: another set of labelled parts (:data:`_LABELLED_PARTS`) to use."""
+        q = {k: getattr(self, k) for k in _LABELLED_PARTS} if parts is None else parts
+        z = (((feats - q["stack_mean_"]) / q["stack_scale_"]) * q["stack_coef_"]).sum(axis=2) + q["stack_intercept_"]
         out: np.ndarray = sigmoid(z)
         # The combiner learns how far to trust the in-domain learned model; on new domains that model is weak, so
         # a lexicon match keeps at least the lexicon's measured precision (when that reaches the threshold).
         for j in range(len(self.topics_)):
-            out[:, j] = self._floored(out[:, j], feats[:, j, 1] > 0, float(self.lexicon_precision_[j]),
+            out[:, j] = self._floored(out[:, j], feats[:, j, 1] > 0, float(q["lexicon_precision_"][j]),
                                       float(self.thresholds_[j]))
+        return out
+
+    def add_review_variant(self, texts: Sequence[str], labels: Iterable[Any]) -> TopicModel:
+        """Keep a second set of labelled parts fitted on ``texts`` / ``labels`` alone (reviews), next to the main
+        set (fitted on reviews and service messages). At inference, with a sentiment model that has a domain model
+        (``SentimentModel.domain_probability``), the two are mixed by ``g = P(service message)``:
+        ``g * p_main + (1 - g) * p_review``. Service wording in the labelled parts then cannot blur the reviews'
+        topics (it did for product_defect), and service messages still get the parts that learned from them."""
+        variant = self.refit_labelled(texts, labels)
+        self.review_parts_: dict[str, np.ndarray] | None = {k: getattr(variant, k) for k in _LABELLED_PARTS}
+        self._cache_weights()
+        return self
+
+    def _mixed_proba(self, docs: Sequence[str], feats: np.ndarray, sentiment_model: Any) -> np.ndarray:
+        proba = self._proba(feats)
+        parts = getattr(self, "review_parts_", None)
+        domain = getattr(sentiment_model, "domain_probability", None)
+        g = domain(docs) if parts is not None and domain is not None else None
+        if g is None or parts is None or not len(docs):
+            return proba
+        review = feats.copy()
+        review[:, :, 3] = _dot(self.featurizer_.transform(list(docs)), self._review_w) + parts["intercept_"]
+        out: np.ndarray = g[:, None] * proba + (1 - g[:, None]) * self._proba(review, parts)
         return out
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
@@ -567,7 +620,7 @@ class TopicModel:
         """:meth:`predict_hits` for texts already passed through :func:`feedback_nlp.classify.sentiment.prepare`."""
         self._check_fitted()
         feats, weak, per_doc = self._features(docs)
-        proba = self._proba(feats)
+        proba = self._mixed_proba(docs, feats, sentiment_model)
         # Which clauses talk about each detected topic, collected for one batched sentiment call.
         wanted: list[tuple[int, int, list[int], float]] = []  # (doc, topic, clause indexes, lexicon hint)
         for i, doc in enumerate(docs):
@@ -640,12 +693,15 @@ class TopicModel:
         d.mkdir(parents=True, exist_ok=True)
         idf = self.featurizer_.idf_
         idx = np.flatnonzero(idf).astype(np.int32)
+        parts = getattr(self, "review_parts_", None)
+        extra = {} if parts is None else {"review_coef": np.asarray(parts["coef_"])[:, idx].astype(np.float32)}
         np.savez_compressed(
             d / "topics.npz",
             index=idx,
             idf=idf[idx].astype(np.float32),
             weak_coef=self.weak_coef_[:, idx].astype(np.float32),
             coef=self.coef_[:, idx].astype(np.float32),
+            **extra,  # type: ignore[arg-type]
         )
         state = {
             **self.get_config(),
@@ -662,6 +718,8 @@ class TopicModel:
             "stack_intercept": self.stack_intercept_.tolist(),
             "lexicon_precision": self.lexicon_precision_.tolist(),
             "thresholds": self.thresholds_.tolist(),
+            "review_parts": None if parts is None else {k: np.asarray(v).tolist() for k, v in parts.items()
+                                                        if k != "coef_"},
             "n_train": self.n_train_,
             "n_weak_clauses": self.n_weak_clauses_,
             "training": dict(training if training is not None else getattr(self, "training_", {})),
@@ -717,8 +775,13 @@ class TopicModel:
             raise
         except (KeyError, TypeError, ValueError, IndexError, AttributeError) as e:
             raise ModelFormatError(f"{path}: {type(e).__name__}: {e}; save or copy the model again") from None
-        arrays = read_arrays(d, "topics.npz", ("index", "idf", "weak_coef", "coef"), n_features * n_t)
+        review = bool(state.get("review_parts"))
+        keys_npz = ("index", "idf", "weak_coef", "coef", *(("review_coef",) if review else ()))
+        arrays = read_arrays(d, "topics.npz", keys_npz, n_features * n_t)
         idx, idf, weak, coef = arrays["index"], arrays["idf"], arrays["weak_coef"], arrays["coef"]
+        review_coef = arrays.get("review_coef")
+        if review_coef is not None and review_coef.shape != coef.shape:
+            raise ModelFormatError(f"{d / 'topics.npz'}: review_coef does not match coef")
         npz = d / "topics.npz"
         if (idx.ndim != 1 or idx.dtype.kind not in "iu" or idf.shape != idx.shape
                 or weak.shape != (n_t, len(idx)) or coef.shape != (n_t, len(idx))):
@@ -732,6 +795,12 @@ class TopicModel:
         m.weak_coef_[:, idx] = weak
         m.coef_ = np.zeros((n_t, m.n_features), dtype=np.float32)
         m.coef_[:, idx] = coef
+        m.review_parts_ = None
+        if state.get("review_parts") and review_coef is not None:
+            full = np.zeros((n_t, m.n_features), dtype=np.float32)
+            full[:, idx] = review_coef
+            m.review_parts_ = {"coef_": full, **{k: np.asarray(v, dtype=np.float64)
+                                                 for k, v in state["review_parts"].items()}}
         m._cache_weights()
         m.weak_intercept_ = vectors["weak_intercept"]
         m.weak_trained_ = weak_trained

@@ -12,13 +12,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .classifier import FeedbackClassifier
+from .intent import KINDS
 from .sentiment import SentimentModel, binary_labels
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["MIN_ROWS_PER_CLASS", "check_training_labels", "evaluate_sentiment", "expected_calibration_error",
-           "map_labels", "read_table", "split_holdout", "train_sentiment", "training_record"]
+__all__ = ["MIN_ROWS_PER_CLASS", "check_training_labels", "evaluate_sentiment", "evaluate_service",
+           "expected_calibration_error", "map_labels", "read_table", "split_holdout", "train_sentiment",
+           "training_record"]
 
 #: Fewest rows of each class (negative, positive) that ``train`` accepts: below it a model learns noise.
 MIN_ROWS_PER_CLASS = 20
@@ -185,4 +187,62 @@ def evaluate_sentiment(
         )
         matrix = confusion_matrix(truth, predicted, labels=labels3).tolist()
         out["confusion_3class"] = {"labels": labels3, "matrix": matrix}
+    return out
+
+
+def evaluate_service(
+    clf: FeedbackClassifier,
+    rows: Sequence[Mapping[str, Any]],
+    groups: Sequence[Any] | None = None,
+    results: Sequence[Any] | None = None,
+) -> dict[str, Any]:
+    """Metrics of ``clf`` on labelled service messages (rows with ``text`` and any of ``sentiment``, ``kind``,
+    ``priority`` and ``topics`` as in ``service_feedback_labeled.jsonl``), overall and per group.
+
+    Sentiment: accuracy, macro-F1, F1 per class; kind: accuracy, macro-F1 and confusion matrix; priority: accuracy,
+    recall and precision of "urgent or high", confusion matrix; topics: F1 per topic. ``results``: the
+    classifications of the rows when already computed.
+    """
+    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
+
+    res = list(results) if results is not None else clf.classify_batch([str(r["text"]) for r in rows])
+    out: dict[str, Any] = {"n": len(rows)}
+
+    def block(idx: list[int]) -> dict[str, Any]:
+        b: dict[str, Any] = {"n": len(idx)}
+        sub = [rows[i] for i in idx]
+        got = [res[i] for i in idx]
+        if sub and "sentiment" in sub[0]:
+            y, p = [r["sentiment"] for r in sub], [g.sentiment.label for g in got]
+            labels = ["negative", "neutral", "positive"]
+            b["sentiment_accuracy"] = float(accuracy_score(y, p))
+            b["sentiment_macro_f1"] = float(f1_score(y, p, labels=labels, average="macro", zero_division=0.0))
+            b["sentiment_f1"] = dict(zip(labels, map(float, f1_score(y, p, labels=labels, average=None,
+                                                                      zero_division=0.0))))
+        if sub and "kind" in sub[0]:
+            y, p = [r["kind"] for r in sub], [g.kind for g in got]
+            b["kind_accuracy"] = float(accuracy_score(y, p))
+            b["kind_macro_f1"] = float(f1_score(y, p, labels=list(KINDS), average="macro", zero_division=0.0))
+            b["kind_confusion"] = {"labels": list(KINDS), "matrix": confusion_matrix(y, p, labels=list(KINDS)).tolist()}
+        if sub and "priority" in sub[0]:
+            y, p = [r["priority"] for r in sub], [str(g.priority) for g in got]
+            levels = ["urgent", "high", "normal", "suggestion", "none"]
+            b["priority_accuracy"] = float(accuracy_score(y, p))
+            uh = np.isin(y, ["urgent", "high"])
+            ph = np.isin(p, ["urgent", "high"])
+            b["urgent_high_recall"] = float((uh & ph).sum() / max(int(uh.sum()), 1))
+            b["urgent_high_precision"] = float((uh & ph).sum() / max(int(ph.sum()), 1))
+            b["priority_confusion"] = {"labels": levels, "matrix": confusion_matrix(y, p, labels=levels).tolist()}
+        if sub and "topics" in sub[0] and clf.topics is not None:
+            b["topic_f1"] = {
+                t: float(f1_score([t in r["topics"] for r in sub], [t in g.topic_names for g in got],
+                                  zero_division=0.0))
+                for t in clf.topics.topics_
+            }
+        return b
+
+    out.update(block(list(range(len(rows)))))
+    if groups is not None:
+        g = [str(x) for x in groups]
+        out["by_group"] = {k: block([i for i, x in enumerate(g) if x == k]) for k in sorted(set(g))}
     return out

@@ -43,14 +43,15 @@ OUTPUT_COLUMNS: dict[str, str] = {
     "topic_scores": "object",  # dict name -> probability
     "kind": "str",
     "priority": "str",
-    "respond_within": "timedelta64[us]",
+    "respond_within": "timedelta64[us]",  # NaT for priority "none"
+    "priority_reason": "str",
 }
 
 #: The added columns after :func:`for_arrow`, as a Spark DDL string (for ``mapInPandas`` output schemas).
 SPARK_DDL = (
     "sentiment_label string, sentiment_score double, p_negative double, p_neutral double, p_positive double, "
     "topics array<string>, topic_polarities map<string,string>, topic_scores map<string,double>, kind string, "
-    "priority string, respond_within_s double"
+    "priority string, priority_reason string, respond_within_s double"
 )
 
 _cache: dict[str, FeedbackClassifier] = {}

@@ -367,8 +367,11 @@ def _schemas() -> dict[str, Any]:
         sentiment: SentimentOut
         topics: list[TopicOut]
         kind: str = Field(examples=["complaint"], description="complaint / praise / suggestion / inquiry / other")
-        priority: str = Field(examples=["normal"], description="urgent / high / normal / suggestion")
-        respond_within: float | None = Field(description="response deadline in seconds", examples=[86400.0])
+        priority: str = Field(examples=["normal"], description="urgent / high / normal / suggestion / none")
+        respond_within: float | None = Field(description="response deadline in seconds (null for none)",
+                                             examples=[86400.0])
+        priority_reason: str = Field(default="", description="why this priority was given (Chinese)",
+                                     examples=["一般投诉：24小时内答复"])
 
     class BatchOut(BaseModel):
         results: list[ClassificationOut]

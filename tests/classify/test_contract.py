@@ -163,11 +163,14 @@ def test_kind_priority_and_deadline(any_clf: fn.FeedbackClassifier) -> None:
         assert r.kind in KINDS
         assert Priority(r.priority) is not None
         assert r.respond_within == Priority(r.priority).respond_within
-        assert isinstance(r.respond_within, timedelta)
+        # praise and chatter (priority "none") need no answer: no deadline
+        assert isinstance(r.respond_within, timedelta) or (r.priority == "none" and r.respond_within is None)
+        assert isinstance(r.priority_reason, str) and r.priority_reason
         d = r.to_dict()
-        assert isinstance(d["priority"], str) and isinstance(d["respond_within"], float)
+        assert isinstance(d["priority"], str) and isinstance(d["respond_within"], (float, type(None)))
+        assert d["priority_reason"] == r.priority_reason
     empty = any_clf.classify("")
-    assert (empty.kind, str(empty.priority), empty.topics) == ("other", "suggestion", ())
+    assert (empty.kind, str(empty.priority), empty.topics, empty.respond_within) == ("other", "none", (), None)
 
 
 def test_topic_hits_are_well_formed(any_clf: fn.FeedbackClassifier) -> None:
@@ -182,11 +185,12 @@ def test_topic_hits_are_well_formed(any_clf: fn.FeedbackClassifier) -> None:
 def test_frame_kind_priority_and_tier(any_clf: fn.FeedbackClassifier) -> None:
     df = pd.DataFrame({"text": ["页面有点丑", "页面有点丑", "信用卡被盗刷了两万"], "tier": [None, "vip", "vip"]})
     out = any_clf.classify_frame(df, tier_col="tier")
-    for col in ("kind", "priority", "respond_within", "topic_polarities", "topic_scores"):
+    for col in ("kind", "priority", "respond_within", "priority_reason", "topic_polarities", "topic_scores"):
         assert col in out.columns
+    assert out["priority_reason"].map(lambda s: isinstance(s, str) and len(s) > 0).all()
     plain = any_clf.classify_frame(df)
     assert plain["priority"].iloc[0] == plain["priority"].iloc[1]
-    rank = {"suggestion": 0, "normal": 1, "high": 2, "urgent": 3}
+    rank = {"none": -1, "suggestion": 0, "normal": 1, "high": 2, "urgent": 3}
     assert rank[out["priority"].iloc[1]] >= rank[plain["priority"].iloc[1]]
     with pytest.raises(KeyError, match="tier_col"):
         any_clf.classify_frame(df, tier_col="nope")

@@ -14,6 +14,7 @@ from feedback_nlp.classify.intent import (
     Priority,
     PriorityRules,
     classify_kind,
+    explain_priority,
     grade_priority,
     raise_for_tier,
 )
@@ -79,9 +80,13 @@ def test_kind_bad_input() -> None:
         ("上菜有点慢", "complaint", Priority.NORMAL),
         ("请问怎么开通网银？", "inquiry", Priority.NORMAL),
         ("建议增加夜间模式", "suggestion", Priority.SUGGESTION),
-        ("服务很好", "praise", Priority.SUGGESTION),
+        ("服务很好", "praise", Priority.NONE),
         ("幸好没有受伤，但是餐厅地面太滑", "complaint", Priority.NORMAL),
-        ("保安及时报警，非常感谢", "praise", Priority.SUGGESTION),
+        ("保安及时报警，非常感谢", "praise", Priority.NONE),
+        ("账户被冻结了怎么办", "inquiry", Priority.HIGH),
+        ("我要投诉，催收天天打电话给我父母", "complaint", Priority.URGENT),
+        ("您好，请问分期怎么办理？谢谢", "inquiry", Priority.NORMAL),
+        ("微博抽奖活动开始了", "other", Priority.NONE),
         ("服務員態度很差，我要起訴", "complaint", Priority.URGENT),
     ],
 )
@@ -92,10 +97,10 @@ def test_priority_rules(text: str, kind: str, priority: Priority) -> None:
 def test_priority_from_sentiment_and_respond_within() -> None:
     out = grade_priority(["吃完食物中毒了", "钱扣了但是转账失败", "上菜有点慢", "很好吃"],
                          sentiment_probs=[0.02, 0.05, 0.3, 0.95])
-    assert [p.value for p in out] == ["urgent", "high", "normal", "suggestion"]
+    assert [p.value for p in out] == ["urgent", "high", "normal", "none"]
     assert out[0] == "urgent" and str(out[0]) == "urgent"
-    assert [p.respond_within for p in out] == [timedelta(hours=1), timedelta(hours=4), timedelta(hours=24),
-                                               timedelta(days=7)]
+    assert [p.respond_within for p in out] == [timedelta(hours=1), timedelta(hours=4), timedelta(hours=24), None]
+    assert Priority.SUGGESTION.respond_within == timedelta(days=7)
     assert Priority.SUGGESTION.business_days == 5 and Priority.NORMAL.business_days is None
 
 
@@ -103,6 +108,20 @@ def test_due_by_counts_working_days() -> None:
     friday = datetime(2025, 1, 3, 10, 0)
     assert Priority.SUGGESTION.due_by(friday) == datetime(2025, 1, 10, 10, 0)
     assert Priority.URGENT.due_by(friday) == datetime(2025, 1, 3, 11, 0)
+    assert Priority.NONE.due_by(friday) is None
+
+
+def test_priority_reasons_name_the_rule_and_the_clause() -> None:
+    texts = ["昨天，信用卡被盗刷了两万，银行不管", "转账失败，钱扣了对方没收到", "上菜有点慢",
+             "建议增加夜间模式", "谢谢你们"]
+    out = explain_priority(texts, ["complaint", "complaint", "complaint", "suggestion", "praise"])
+    assert out[0] == (Priority.URGENT, "欺诈或盗刷：信用卡被盗刷了两万")
+    assert out[1][0] is Priority.HIGH and out[1][1].startswith("资金损失：")
+    assert [p.value for p, _ in out[2:]] == ["normal", "suggestion", "none"]
+    assert all(reason for _, reason in out)
+    raised = explain_priority(["上菜有点慢"], ["complaint"], tiers=["vip"])[0]
+    assert raised[0] is Priority.HIGH and "vip" in raised[1]
+    assert raise_for_tier(Priority.NONE, "svip") is Priority.NONE  # praise needs no answer, whoever wrote it
 
 
 def test_tier_raises_and_cap() -> None:

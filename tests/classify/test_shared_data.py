@@ -22,3 +22,29 @@ def test_default_model_on_dev_reviews(shared_data: Path, default_clf: fn.Feedbac
 def test_read_table_via_datasets(shared_data: Path) -> None:
     df = read_table(shared_data / "topic_labels_dev.jsonl", ["id", "text"])
     assert isinstance(df, pd.DataFrame) and len(df) == 1400
+
+
+def test_service_labels_and_folds(shared_data: Path) -> None:
+    """The labelled service file parses into the labels the model learns, and the CV folds keep every source in
+    every fold and near-duplicates together (scripts/train_default_model.py)."""
+    import importlib.util
+
+    from feedback_nlp.classify.intent import KINDS, Priority
+
+    path = Path(__file__).resolve().parents[2] / "scripts" / "train_default_model.py"
+    spec = importlib.util.spec_from_file_location("_tdm", path)
+    assert spec is not None and spec.loader is not None
+    tdm = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tdm)
+    rows, questions = tdm.load_service(shared_data)
+    assert len(rows) > 1000 and len(questions) > 1000
+    assert {r["kind"] for r in rows} <= set(KINDS)
+    assert all(Priority(r["priority"]) is not None for r in rows)
+    folds = tdm.service_folds(rows, 5, 0)
+    for k in range(5):
+        assert {r["source"] for r, f in zip(rows, folds) if f == k} == {r["source"] for r in rows}
+    groups = tdm.service_groups(rows)
+    by_group: dict[str, set[int]] = {}
+    for g, f in zip(groups, folds):
+        by_group.setdefault(g, set()).add(int(f))
+    assert all(len(v) == 1 for v in by_group.values())

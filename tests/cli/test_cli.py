@@ -23,6 +23,16 @@ def test_classify_texts_prints_json_lines(capsys: pytest.CaptureFixture[str]) ->
     assert lines[1]["sentiment"]["label"] == "positive"
 
 
+def test_classify_says_why_it_gave_the_priority(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["classify", "转账失败，钱扣了对方没收到", "谢谢你们"]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert all(isinstance(x["priority_reason"], str) and x["priority_reason"] for x in lines)
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    pd.DataFrame({"text": ["转账失败，钱扣了对方没收到", "谢谢你们"]}).to_csv(src, index=False)
+    assert main(["classify", "-i", str(src), "-o", str(out), "--no-progress"]) == 0
+    assert pd.read_csv(out)["priority_reason"].notna().all()
+
+
 def test_classify_output_is_readable_chinese(capsys: pytest.CaptureFixture[str]) -> None:
     main(["classify", "服务很好"])
     assert "服务很好" in capsys.readouterr().out

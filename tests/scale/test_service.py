@@ -86,6 +86,11 @@ def test_single_text_matches_library_and_keeps_chinese_readable(
     assert r.json()["sentiment"]["label"] == "negative" and r.json()["kind"] == "complaint"
 
 
+def test_response_carries_the_priority_reason(client: httpx.Client) -> None:
+    body = client.post("/v1/classify", json={"text": "信用卡被盗刷了两万"}).json()
+    assert body["priority"] == "urgent" and body["priority_reason"].startswith("欺诈或盗刷")
+
+
 def test_batch_keeps_order_and_length(client: httpx.Client, default_clf: fn.FeedbackClassifier) -> None:
     r = client.post("/v1/classify", json={"texts": TEXTS})
     assert r.status_code == 200

@@ -1,0 +1,244 @@
+"""Learned kind and priority: the ``intent`` component of a model directory (``intent.json`` + ``intent.npz``).
+
+* **kind**: a :class:`~feedback_nlp.classify.stack.StackedHead` over the char n-grams of the text, the binary
+  sentiment model's features and the cue features (:mod:`feedback_nlp.classify.cues`), trained on labelled kinds.
+* **priority**: the complaint-handling standard. The kind fixes the tier of praise and chatter (``none``) and of
+  suggestions (``suggestion``); for complaints and inquiries a second head chooses urgent / high / normal from the
+  char n-grams, the cue features and which rules of :class:`~feedback_nlp.classify.intent.PriorityRules` fire
+  (the rules are features: the head learns how far to trust each one), and the tier is the higher of the head's
+  and the rules' (a condition of the standard is never downgraded). A message on which an urgent or high rule
+  fires is a complaint, never praise or chatter. ``priority_reason`` names the rule of that
+  tier that fired and the clause it fired in, or, when the head raised the tier without such a rule, the clause
+  that reads most like that tier ("模型判断（紧急）：…").
+
+Without this component a model falls back to the documented rules of :mod:`feedback_nlp.classify.intent`.
+
+>>> import feedback_nlp as fn
+>>> r = fn.classify("信用卡被盗刷了两万，银行说不归他们管")
+>>> str(r.priority), r.priority_reason.split("：")[0]
+('urgent', '欺诈或盗刷')
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .components import NotFittedError
+from .intent import DEFAULT_RULES, KIND_REASONS, KINDS, PRIORITY_NAMES, Priority, PriorityRules, rule_hit
+from .stack import StackedHead
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .sentiment import SentimentModel
+
+__all__ = ["IntentModel"]
+
+_FORMAT = "feedback_nlp.intent/1"
+_SEVERITIES = ("urgent", "high", "normal")
+_CLAUSE_SPLIT = "，。！？；,.!?;"
+
+
+def rule_features(docs: Sequence[str], rules: PriorityRules = DEFAULT_RULES) -> np.ndarray:
+    """(n, n_urgent_rules + n_high_rules) 0/1: which priority rules fire on each prepared text."""
+    every = (*rules.urgent, *rules.high)
+    key = tuple(p for _, p in every)
+    any_rule = _ANY.get(key)
+    if any_rule is None:  # one pass that finds the texts on which no rule can fire (most of them)
+        any_rule = _ANY.setdefault(key, re.compile("|".join(f"(?:{p})" for p in key)))
+    out = np.zeros((len(docs), len(every)))
+    for i, doc in enumerate(docs):
+        if any_rule.search(doc) is None:
+            continue
+        for j, rule in enumerate(every):
+            out[i, j] = rule_hit((rule,), doc) is not None
+    return out
+
+
+_ANY: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
+class IntentModel:
+    """Learned kind and priority tier (module docstring). scikit-learn style: parameters in ``__init__``, learnt
+    state in attributes ending in ``_``.
+
+    ``C``: inverse regularisation of both heads; ``rules``: the priority rules used as features and for reasons;
+    ``class_weight``: of both heads (``"balanced"``: rare kinds and tiers count as much as common ones).
+    """
+
+    #: The backend name recorded in ``meta.json`` (``component_backends``).
+    backend = "linear"
+    #: How the model was made (free-form, stored in ``intent.json``).
+    training_: dict[str, Any]
+
+    def __init__(self, C: float = 2.0, n_features: int = 2**20, rules: PriorityRules = DEFAULT_RULES,
+                 class_weight: str | None = "balanced") -> None:
+        self.C = C
+        self.n_features = n_features
+        self.rules = rules
+        self.class_weight = class_weight
+
+    # ---------------------------------------------------------------- training
+    def fit(self, texts: Sequence[str], sentiment: SentimentModel, kinds: Sequence[str | None],
+            priorities: Sequence[str | None] | None = None,
+            sample_weight: Sequence[float] | np.ndarray | None = None) -> IntentModel:
+        """Fit the kind head on rows with a kind, the priority head on complaint / inquiry rows with a priority.
+
+        ``sentiment``: the fitted sentiment model whose binary features the kind head reads (give texts it was not
+        trained on). ``None`` in ``kinds`` / ``priorities`` marks an unknown label (the row is skipped there).
+        """
+        from .sentiment import prepare
+
+        texts = list(texts)
+        if len(kinds) != len(texts) or (priorities is not None and len(priorities) != len(texts)):
+            raise ValueError("texts, kinds and priorities must have the same length")
+        for k in kinds:
+            if k is not None and k not in KINDS:
+                raise ValueError(f"kind {k!r} is not one of {KINDS}")
+        w = np.ones(len(texts)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        docs = prepare(texts)
+        dense = np.hstack([sentiment.stacked_features(docs), rule_features(docs, self.rules)])
+        has_kind = np.array([k is not None for k in kinds])
+        idx = [int(i) for i in np.flatnonzero(has_kind)]
+        self.kind_head_ = StackedHead(C=self.C, n_features=self.n_features, class_weight=self.class_weight).fit(
+            [docs[i] for i in idx], dense[idx], [str(kinds[i]) for i in idx], w[idx])
+        self.severity_head_: StackedHead | None = None
+        if priorities is not None:
+            sev = [i for i, (k, p) in enumerate(zip(kinds, priorities))
+                   if k in ("complaint", "inquiry") and p in _SEVERITIES]
+            if len({priorities[i] for i in sev}) >= 2:
+                self.severity_head_ = StackedHead(C=self.C, n_features=self.n_features,
+                                                  class_weight=self.class_weight).fit(
+                    [docs[i] for i in sev], self._severity_dense(dense[sev]), [str(priorities[i]) for i in sev],
+                    w[sev])
+        return self
+
+    @staticmethod
+    def _severity_dense(dense: np.ndarray) -> np.ndarray:
+        """The severity head reads the cue and rule columns (not the sentiment-model columns)."""
+        from .sentiment import ThreeWayHead
+
+        out: np.ndarray = dense[:, len(ThreeWayHead.FEATURES):]
+        return out
+
+    # ---------------------------------------------------------------- inference
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "kind_head_"):
+            raise NotFittedError("IntentModel")
+
+    def predict_prepared(self, docs: Sequence[str], sentiment: SentimentModel, features: np.ndarray | None = None,
+                         counts: Any = None) -> tuple[list[str], list[tuple[Priority, str]]]:
+        """Kinds and ``(priority, reason)`` of prepared texts (see :func:`feedback_nlp.classify.sentiment.prepare`);
+        ``features``: their ``sentiment.stacked_features(docs)`` when already computed; ``counts``: their raw n-gram
+        counts from a featurizer hashing like the kind head's (see :meth:`StackedHead.shares_counts_with`)."""
+        self._check_fitted()
+        docs = list(docs)
+        if not docs:
+            return [], []
+        x = sentiment.stacked_features(docs) if features is None else features
+        dense = np.hstack([x, rule_features(docs, self.rules)])
+        if counts is None:
+            counts = self.kind_head_.featurizer_.counts(docs)  # hashed once for both heads
+        kinds = [str(k) for k in self.kind_head_.predict(docs, dense, counts)]
+        # A message on which an urgent / high rule fires reports a problem: never praise or chatter.
+        n_rules = len(self.rules.urgent) + len(self.rules.high)
+        fired = [bool(row.any()) for row in np.asarray(dense[:, -n_rules:] > 0)]
+        kinds = ["complaint" if f and k in ("praise", "other") else k for k, f in zip(kinds, fired)]
+        sev_rows = [i for i, k in enumerate(kinds) if k in ("complaint", "inquiry")]
+        severity: dict[int, str] = {}
+        if sev_rows and self.severity_head_ is not None:
+            shared = counts[sev_rows] if self.severity_head_.shares_counts_with(self.kind_head_) else None
+            pred = self.severity_head_.predict([docs[i] for i in sev_rows], self._severity_dense(dense[sev_rows]),
+                                               shared)
+            severity = {i: str(p) for i, p in zip(sev_rows, pred)}
+        out: list[tuple[Priority, str] | None] = []
+        unexplained: list[tuple[int, str]] = []  # (row, tier) raised by the head without a rule: reason below
+        for i, (doc, kind) in enumerate(zip(docs, kinds)):
+            if kind in ("praise", "other"):
+                out.append((Priority.NONE, KIND_REASONS[kind]))
+            elif kind == "suggestion":
+                out.append((Priority.SUGGESTION, KIND_REASONS[kind]))
+            else:
+                got = self._explain(doc, kind, severity.get(i))
+                if got is None:
+                    unexplained.append((i, severity[i]))
+                out.append(got)
+        for (i, tier), clause in zip(unexplained, self._telling_clauses([(docs[i], t) for i, t in unexplained])):
+            out[i] = (Priority(tier), f"模型判断（{PRIORITY_NAMES[tier]}）：{clause}")
+        return kinds, [o for o in out if o is not None]
+
+    def _explain(self, doc: str, kind: str, severity: str | None) -> tuple[Priority, str] | None:
+        """``(priority, reason)``: the higher of the head's tier and the rules' tier (the standard's conditions are
+        never downgraded by the head); ``None`` when the head raised the tier and no rule fired."""
+        urgent, high = rule_hit(self.rules.urgent, doc), rule_hit(self.rules.high, doc)
+        by_rules = Priority.URGENT if urgent else Priority.HIGH if high else Priority.NORMAL
+        learned = Priority(severity) if severity is not None else Priority.NORMAL
+        pr = max(learned, by_rules, key=lambda p: p.rank)
+        if pr is Priority.NORMAL:
+            return pr, KIND_REASONS[kind]
+        hit = (urgent if pr is Priority.URGENT else high) or urgent or high
+        if hit is not None:
+            return pr, f"{hit[0]}：{hit[1]}"
+        return None
+
+    def _telling_clauses(self, wanted: list[tuple[str, str]]) -> list[str]:
+        """Per ``(doc, tier)``: the clause the severity head scores highest for that tier (at most 40 characters);
+        all clauses of all docs scored in one call."""
+        if not wanted or self.severity_head_ is None:
+            return [doc[:40] for doc, _ in wanted]
+        head = self.severity_head_
+        split = [[p for p in "".join(c if c not in _CLAUSE_SPLIT else "\n" for c in doc).split("\n") if len(p) > 1]
+                 or [doc] for doc, _ in wanted]
+        flat = [p for parts in split for p in parts]
+        margins = head.decision_function(flat, np.zeros((len(flat), len(head.mean_))) + head.mean_)
+        out, pos = [], 0
+        for parts, (_, tier) in zip(split, wanted):
+            j = list(head.classes_).index(tier)
+            out.append(parts[int(margins[pos:pos + len(parts), j].argmax())][:40])
+            pos += len(parts)
+        return out
+
+    # ---------------------------------------------------------------- persistence
+    def get_config(self) -> dict[str, Any]:
+        return {"format": _FORMAT, "C": self.C, "n_features": self.n_features, "class_weight": self.class_weight}
+
+    def save(self, directory: str | Path) -> None:
+        """Write ``intent.json`` (config, rules, heads) and ``intent.npz`` (plain arrays)."""
+        self._check_fitted()
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        kind_cfg, arrays = self.kind_head_.to_state("kind_")
+        sev_cfg = None
+        if self.severity_head_ is not None:
+            sev_cfg, sev_arrays = self.severity_head_.to_state("severity_")
+            arrays.update(sev_arrays)
+        np.savez_compressed(d / "intent.npz", **arrays)  # type: ignore[arg-type]
+        state = {**self.get_config(), "rules": self.rules.to_dict(), "kind_head": kind_cfg,
+                 "severity_head": sev_cfg, "training": getattr(self, "training_", {})}
+        (d / "intent.json").write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: str | Path, device: str | None = None) -> IntentModel:
+        """Load what :meth:`save` wrote (JSON + npz, no pickle); ``device`` is ignored (linear model)."""
+        d = Path(directory)
+        try:
+            state = json.loads((d / "intent.json").read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise FileNotFoundError(f"{d} has no intent.json: train the intent component first") from None
+        if state.get("format") != _FORMAT:
+            raise ValueError(f"{d}: intent format {state.get('format')!r} is not {_FORMAT!r}; retrain the model")
+        m = cls(C=float(state["C"]), n_features=int(state["n_features"]),
+                rules=PriorityRules.from_dict(state["rules"]), class_weight=state.get("class_weight"))
+        with np.load(d / "intent.npz", allow_pickle=False) as z:
+            m.kind_head_ = StackedHead.from_state(state["kind_head"], z, "kind_")
+            m.severity_head_ = (StackedHead.from_state(state["severity_head"], z, "severity_")
+                                if state.get("severity_head") else None)
+        m.training_ = dict(state.get("training") or {})
+        return m
+
+    def __repr__(self) -> str:
+        return "IntentModel(fitted)" if hasattr(self, "kind_head_") else "IntentModel(unfitted)"
