@@ -334,7 +334,7 @@ def component_backends(d: Path, meta: dict[str, Any]) -> dict[str, str]:
         listed = meta.get("components", list(backends) if isinstance(backends, dict) else [])
         if (not isinstance(backends, dict) or not all(isinstance(v, str) for v in backends.values())
                 or not isinstance(listed, list) or set(backends) != set(listed)
-                or not set(backends) <= {"sentiment", "topics"}):
+                or not set(backends) <= {"sentiment", "topics", "intent"}):
             raise ModelFormatError(f"{d / 'meta.json'}: components {listed!r} and component_backends "
                                    f"{backends!r} do not match")
         return {str(k): v for k, v in backends.items()}
