@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ._docs import shared_params
 from ._validation import ErrorPolicy
 from .classify.classifier import FeedbackClassifier
 from .classify.intent import Priority, PriorityRules, classify_kind, grade_priority, raise_for_tier
@@ -113,6 +114,7 @@ def classify(text: str) -> Classification:
     return default_classifier().classify(text)
 
 
+@shared_params("batch_size", "progress", "errors")
 def classify_batch(
     texts: Any, batch_size: int = 1024, progress: bool = False, errors: ErrorPolicy = "raise"
 ) -> list[Classification]:
@@ -133,6 +135,7 @@ def score_sentiment(text: str) -> Sentiment:
     return default_classifier().score_sentiment(text)
 
 
+@shared_params("text_col", "batch_size", "progress", "errors", "tier_col", "prefix")
 def classify_frame(
     df: pd.DataFrame,
     text_col: str = "text",

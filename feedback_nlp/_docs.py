@@ -37,6 +37,9 @@ PARAMS: dict[str, str] = {
     "model": 'model : str or path, default "default"\n'
              "    A shipped model name or a model directory written by ``save`` / ``feedback-nlp train``.",
     "progress": "progress : bool, default False\n    Show a tqdm progress bar.",
+    "prefix": 'prefix : str, default ""\n'
+              "    Written before every added column name (``prefix=\"pred_\"`` gives ``pred_kind``, ...). A column "
+              "that already exists is never overwritten: it raises ValueError naming it.",
 }
 
 

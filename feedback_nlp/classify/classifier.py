@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._docs import shared_params
 from .._validation import ErrorPolicy, check_text, check_texts
 from .components import SentimentComponent, TopicComponent, component_class
 from .intent import (
@@ -89,6 +90,7 @@ class FeedbackClassifier:
         """Classify one text. ``""`` or whitespace gives :data:`EMPTY_SENTIMENT` (neutral, score 0)."""
         return self._classify_checked([check_text(text)])[0]
 
+    @shared_params("batch_size", "progress", "errors")
     def classify_batch(
         self,
         texts: Sequence[str] | Any,
@@ -166,6 +168,7 @@ class FeedbackClassifier:
         """Sentiment of one text (see :meth:`classify`)."""
         return self.classify(text).sentiment
 
+    @shared_params("text_col", "batch_size", "progress", "errors", "tier_col", "prefix")
     def classify_frame(
         self,
         df: pd.DataFrame,
