@@ -207,7 +207,11 @@ def run(z: np.ndarray, names: tuple[str, ...], h: int, m: int, seasons: tuple[fl
     ranked = sorted(names, key=lambda nm: (mae[nm], names.index(nm)))
     chosen = tuple(ranked[:COMBINE]) if choose else names
     combo_bt = np.vstack([_combine([bt_preds[nm][i] for nm in chosen]) for i in range(len(ends))])
-    half = _band(actual - combo_bt, level)
+    # The band is calibrated on the backtest errors against the series with its isolated outliers (at most 1% of
+    # days, see clean_outliers) smoothed: with four origins the 95% quantile is the largest error, and one recent
+    # one-day spike would otherwise set the width of the whole band.
+    typical = clean_outliers(z, m)
+    half = _band(np.vstack([typical[o:o + h] for o in ends]) - combo_bt, level)
 
     zz, add = _prepared(z, len(z), s)
     preds, models = zip(*(_fit_predict(nm, zz, add, s, last.get(nm)) for nm in chosen))

@@ -553,8 +553,8 @@ def _model_name(p: _Page, fc: VolumeForecast) -> str:
         return _MODEL_NAMES[key][i] if key else (p.t("model_simple"))
     if len(names) == 1:
         return names[0] + ("（按回测误差选出）" if i == 0 else " (chosen by backtest)")
-    return ("、".join(names) + " 三者的平均（按回测误差选出）") if i == 0 and len(names) == 3 else \
-        ("、".join(names) + " 的平均（按回测误差选出）") if i == 0 else \
+    return ("、".join(names) + "三者的平均（按回测误差选出）") if i == 0 and len(names) == 3 else \
+        ("、".join(names) + "的平均（按回测误差选出）") if i == 0 else \
         f"mean of {', '.join(names)} (chosen by backtest)"
 
 

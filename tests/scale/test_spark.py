@@ -104,8 +104,9 @@ def test_200k_rows_no_row_lost_duplicated_or_changed(spark: Any) -> None:
         ref.assign(**{c: ref[c].astype(object).fillna("<null>") for c in key}), on=key, how="left",
         suffixes=("", "_ref"), validate="many_to_one")
     assert len(merged) == len(df)
-    for col in ("sentiment_label", "kind", "priority", "respond_within"):
-        assert (merged[col] == merged[f"{col}_ref"]).all(), col
+    for col in ("sentiment_label", "kind", "priority", "respond_within", "priority_reason"):
+        same = (merged[col] == merged[f"{col}_ref"]) | (merged[col].isna() & merged[f"{col}_ref"].isna())
+        assert same.all(), col  # respond_within is NaT (no deadline) for priority none on both sides
     assert [tuple(t) for t in merged["topics"]] == [tuple(t) for t in merged["topics_ref"]]
     for col in ("sentiment_score", "p_negative", "p_neutral", "p_positive"):
         np.testing.assert_allclose(merged[col], merged[f"{col}_ref"], rtol=1e-6, atol=1e-9)
@@ -152,9 +153,10 @@ def test_errors_and_empty_input(spark: Any) -> None:
     assert len(neutral) == df["text"].isna().sum() and set(neutral["sentiment_label"]) == {"neutral"}
     due = fns.classify_dataframe(sdf, errors="neutral").selectExpr("created + respond_within AS due", "created",
                                                                    "respond_within").toPandas()
-    assert (due["due"] == due["created"] + due["respond_within"]).all()  # interval column: deadlines in Spark SQL
+    expected = due["created"] + due["respond_within"]  # interval column: deadlines in Spark SQL
+    assert ((due["due"] == expected) | (due["due"].isna() & expected.isna())).all()  # NaT: priority none
     empty = fns.classify_dataframe(sdf.where("amount > 1e9"))
-    assert empty.count() == 0 and empty.columns[-1] == "respond_within"
+    assert empty.count() == 0 and empty.columns[-1] == "priority_reason"
     with pytest.raises(TypeError, match="classify_frame"):
         fns.classify_dataframe(df)
     with pytest.raises(KeyError, match="text_col"):
