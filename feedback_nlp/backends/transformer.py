@@ -77,6 +77,7 @@ __all__ = [
     "TransformerSentiment",
     "check_finite_parameters",
     "check_model_files",
+    "read_checkpoint",
     "is_transformer_dir",
     "load_transformer_classifier",
     "resolve_base",
@@ -152,6 +153,19 @@ def check_finite_parameters(module: Any, where: str | Path) -> None:
         if tensor.is_floating_point() and not bool(torch.isfinite(tensor).all()):
             raise ModelFormatError(f"{where}: weight {name!r} holds NaN or infinite values; save or copy the model "
                                    "again")
+
+
+def read_checkpoint(read: Callable[[], Any], where: str | Path, what: str) -> Any:
+    """``read()`` (a ``from_pretrained`` / safetensors load of local files) with every error of a damaged file turned
+    into :class:`ModelFormatError` naming ``where`` (safetensors, tokenizers and torch raise their own types; a
+    missing extra stays an ImportError)."""
+    try:
+        return read()
+    except ImportError:
+        raise
+    except Exception as e:
+        raise ModelFormatError(f"{where}: the {what} could not be read ({type(e).__name__}: {e}); save or copy "
+                               "the model again") from None
 
 
 def resolve_base(base: str | Path) -> tuple[str, bool]:
@@ -281,6 +295,14 @@ class _TransformerBase:
             raise ValueError("micro_batch must be a positive int")
         if not 0.0 < self.head_fraction <= 1.0:
             raise ValueError("head_fraction must be in (0, 1]")
+
+    def _finish_load(self, module: Any, where: str | Path, state: dict[str, Any]) -> None:
+        """Check the loaded weights are finite, move them to the device in eval mode, and restore the metrics and
+        training record of ``state`` (the component's JSON)."""
+        check_finite_parameters(module, where)
+        self.model_ = module.to(self._device()).eval()
+        self.metrics_ = dict(state.get("metrics") or {})
+        self.training_ = dict(state.get("training") or {})
 
     def _setup_torch(self) -> Any:
         torch = _import_torch()
@@ -634,18 +656,11 @@ class TransformerSentiment(_TransformerBase):
             raise ModelFormatError(f"{path}: unexpected labels {m.labels_}")
         m._setup_torch()
         tf = _import_transformers()
-        try:
+        def read() -> Any:
             m.tokenizer_ = tf.AutoTokenizer.from_pretrained(str(d), local_files_only=True)
-            model = tf.AutoModelForSequenceClassification.from_pretrained(str(d), local_files_only=True)
-        except ImportError:
-            raise
-        except Exception as e:  # safetensors, tokenizers and torch raise their own types for a damaged file
-            raise ModelFormatError(f"{d}: the transformer weights, config or tokenizer could not be read "
-                                   f"({type(e).__name__}: {e}); save or copy the model again") from None
-        check_finite_parameters(model, d)
-        m.model_ = model.to(m._device()).eval()
-        m.metrics_ = dict(state.get("metrics") or {})
-        m.training_ = dict(state.get("training") or {})
+            return tf.AutoModelForSequenceClassification.from_pretrained(str(d), local_files_only=True)
+
+        m._finish_load(read_checkpoint(read, d, "transformer weights, config or tokenizer"), d, state)
         return m
 
     def __repr__(self) -> str:

@@ -62,8 +62,8 @@ from .transformer import (
     _import_torch,
     _import_transformers,
     _TransformerBase,
-    check_finite_parameters,
     check_model_files,
+    read_checkpoint,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -503,20 +503,14 @@ class TransformerTopics(_TransformerBase):
         tf = _import_transformers()
         from safetensors.torch import load_model
 
-        try:
+        def read() -> Any:
             m._load_tokenizer(str(sub), True)
             encoder = tf.AutoModel.from_config(tf.AutoConfig.from_pretrained(str(sub), local_files_only=True))
             net = _topic_net_class()(encoder, len(m.topics_), hidden_size, m.dropout)
             load_model(net, str(sub / _WEIGHTS))
-        except ImportError:
-            raise
-        except Exception as e:  # safetensors, tokenizers and torch raise their own types for a damaged file
-            raise ModelFormatError(f"{sub}: the topic transformer weights, config or tokenizer could not be read "
-                                   f"({type(e).__name__}: {e}); save or copy the model again") from None
-        check_finite_parameters(net, sub)
-        m.model_ = net.to(m._device()).eval()
-        m.metrics_ = dict(state.get("metrics") or {})
-        m.training_ = dict(state.get("training") or {})
+            return net
+
+        m._finish_load(read_checkpoint(read, sub, "topic transformer weights, config or tokenizer"), sub, state)
         return m
 
     def __repr__(self) -> str:
