@@ -11,7 +11,9 @@ Run from the repository root after ``scripts/train_default_model.py`` and ``scri
    kind, near-duplicates in one fold). Per fold the service heads (``fit_heads``: 3-class sentiment, kind,
    priority) are refitted on the other folds + the 3-class reviews + the unlabelled questions, and the topic
    model's labelled parts on the other folds + the labelled reviews (``TopicModel.refit_labelled``; its weak
-   supervision never sees a label). The binary review model is the shipped one: it never saw a service message.
+   supervision never sees a label); its service thresholds are chosen on the other folds' out-of-fold scores
+   (the test fold's labels never pick its thresholds, though they trained the models that scored the other
+   folds). The binary review model is the shipped one: it never saw a service message.
    Metrics pooled over the folds and per source, with the kind and priority confusion matrices.
 2. **Held-out part**: fold 0 alone (the 20% ``split_service`` holds out), per source.
 3. **Baseline**: a plain char 1-4-gram TF-IDF logistic regression (one-vs-rest, C=10) on the same folds, trained
@@ -81,10 +83,16 @@ def script(name: str) -> Any:
 
 
 def cross_validate(shipped: fn.FeedbackClassifier, rows: list[dict[str, Any]], folds: np.ndarray, dev: Any,
-                   dev_topics: list[dict[str, Any]], questions: list[str], tdm: Any) -> list[Any]:
-    """Out-of-fold classifications of ``rows`` (heads and topic labelled parts refitted per fold)."""
-    out: list[Any] = [None] * len(rows)
-    for k in sorted(set(folds.tolist())):
+                   dev_topics: list[dict[str, Any]], questions: list[str], tdm: Any, tdt: Any) -> list[Any]:
+    """Out-of-fold classifications of ``rows`` (heads and topic labelled parts refitted per fold).
+
+    The topic model's service thresholds are nested: pass 1 scores every fold with the topic parts fitted on the
+    other folds; in pass 2 each fold gets the thresholds chosen (``choose_service_thresholds``) on the other
+    folds' pass-1 scores, so a fold's labels never choose its own thresholds."""
+    ks = sorted(set(folds.tolist()))
+    models: dict[int, fn.FeedbackClassifier] = {}
+    topic_p = np.zeros((len(rows), len(shipped.topics.topics_) if shipped.topics is not None else 0))
+    for k in ks:
         t0 = time.time()
         train = [r for r, f in zip(rows, folds) if f != k]
         test = np.flatnonzero(folds == k)
@@ -93,9 +101,17 @@ def cross_validate(shipped: fn.FeedbackClassifier, rows: list[dict[str, Any]], f
         if shipped.topics is not None:
             m.topics = shipped.topics.refit_labelled([r["text"] for r in dev_topics + train],
                                                      [r["topics"] for r in dev_topics + train])
+            topic_p[test] = m.topics.predict_proba([rows[i]["text"] for i in test], m.sentiment)
+        models[k] = m
+        log(f"fold {k}: {len(train)} train / {len(test)} test, {time.time() - t0:.0f}s")
+    out: list[Any] = [None] * len(rows)
+    for k in ks:
+        m, test, other = models[k], np.flatnonzero(folds == k), np.flatnonzero(folds != k)
+        if m.topics is not None and shipped.topics.service_thresholds_ is not None:
+            m.topics.service_thresholds_ = tdt.choose_service_thresholds(
+                topic_p[other], [rows[i] for i in other], list(m.topics.topics_))
         for i, res in zip(test, m.classify_batch([rows[i]["text"] for i in test])):
             out[i] = res
-        log(f"fold {k}: {len(train)} train / {len(test)} test, {time.time() - t0:.0f}s")
     return out
 
 
@@ -199,7 +215,7 @@ def main() -> int:
     folds = tdm.service_folds(rows, args.folds, args.seed)
     sources = [r["source"] for r in rows]
     log("cross-validating the recipe ...")
-    cv = cross_validate(shipped, rows, folds, dev, dev_topics, questions, tdm)
+    cv = cross_validate(shipped, rows, folds, dev, dev_topics, questions, tdm, tdt)
     cv_eval = evaluate_service(shipped, rows, sources, results=cv)
     held = [i for i in range(len(rows)) if folds[i] == 0]
     held_eval = evaluate_service(shipped, [rows[i] for i in held], [sources[i] for i in held],

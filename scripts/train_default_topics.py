@@ -12,7 +12,10 @@ Recipe (every step is recorded under ``"training"`` in the written ``topics.json
    messages (``split_service`` of ``train_default_model.py``); fit on the rest and report the held-out F1 per topic,
    per domain and per service source (the full benchmarks: ``benchmarks/bench_topics.py`` for reviews,
    ``benchmarks/bench_service_messages.py`` for service messages).
-4. Refit the same recipe on all 2,500 labelled rows (``--no-refit`` keeps the partial model) and save it.
+   Service thresholds (``TopicModel.service_thresholds_``, used in proportion to ``P(service message)``) are chosen
+   from out-of-fold scores of the training part's service messages (5 folds, ``choose_service_thresholds``).
+4. Refit the same recipe on all 2,500 labelled rows (``--no-refit`` keeps the partial model), choose the service
+   thresholds again from out-of-fold scores of all 1,100 messages, and save it.
 
 Nothing else is needed for ``feedback_nlp.classify.intent`` (kind and priority are rules over the sentiment and topic
 outputs), so this script writes only the two topic files.
@@ -88,6 +91,44 @@ def fit_topics(train: list[dict[str, Any]], unlabeled: list[str] | None, seed: i
     return model
 
 
+#: Thresholds tried for service messages (``TopicModel.service_thresholds_``), and how much F1 may be given up to
+#: stay nearer 0.5 (``choose_threshold``).
+SERVICE_GRID = tuple(round(x, 2) for x in np.arange(0.2, 0.651, 0.05))
+SERVICE_TOLERANCE = 0.01
+
+
+def oof_service_proba(model: TopicModel, dev_rows: list[dict[str, Any]], service: list[dict[str, Any]],
+                      sentiment: Any, folds: int = 5, seed: int = 0) -> np.ndarray:
+    """Out-of-fold topic probabilities (n_service, n_topics) of the labelled service messages: per fold the
+    labelled parts are refitted on ``dev_rows`` + the other folds (``TopicModel.refit_labelled``; the label-free
+    parts are kept) and the fold is scored as the classifier scores it (mixed by ``sentiment``'s domain model)."""
+    from scripts.train_default_model import service_folds
+
+    fold = service_folds(service, folds, seed)
+    out = np.zeros((len(service), len(model.topics_)))
+    for k in range(folds):
+        train = dev_rows + [r for r, f in zip(service, fold) if f != k]
+        test = np.flatnonzero(fold == k)
+        m = model.refit_labelled([r["text"] for r in train], [r["topics"] for r in train])
+        out[test] = m.predict_proba([service[i]["text"] for i in test], sentiment)
+    return out
+
+
+def choose_service_thresholds(proba: np.ndarray, service: list[dict[str, Any]], topics: list[str]) -> np.ndarray:
+    """Per topic, the threshold of :data:`SERVICE_GRID` with the best F1 of ``proba`` on ``service`` (the nearest
+    0.5 within :data:`SERVICE_TOLERANCE` of it)."""
+    from sklearn.metrics import f1_score
+
+    from feedback_nlp.classify.topics import choose_threshold
+
+    out = []
+    for j, t in enumerate(topics):
+        y = [t in r["topics"] for r in service]
+        f1_at = {float(c): float(f1_score(y, proba[:, j] >= c, zero_division=0)) for c in SERVICE_GRID}
+        out.append(choose_threshold(f1_at, SERVICE_TOLERANCE))
+    return np.asarray(out)
+
+
 def f1_per_topic(model: TopicModel, rows: list[dict[str, Any]], sentiment: Any = None) -> dict[str, float]:
     """F1 per topic of the topics ``model`` finds (with ``sentiment``: as the classifier does, domain-mixed)."""
     from sklearn.metrics import f1_score
@@ -117,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     model = fit_topics(train, unlabeled, args.seed, review_rows=dev_train)
     # The sentiment component written by train_default_model.py (run it first): its domain model mixes the parts.
     sentiment = SentimentModel.load(args.out) if (Path(args.out) / "sentiment.json").exists() else None
+    if sentiment is not None:  # service thresholds from out-of-fold scores of the training part's messages
+        model.service_thresholds_ = choose_service_thresholds(
+            oof_service_proba(model, dev_train, svc_train, sentiment, seed=args.seed), svc_train, model.topics_)
     fit_s = time.perf_counter() - t0
     heldout = {"reviews": f1_per_topic(model, dev_test, sentiment), "service": f1_per_topic(model, svc_test, sentiment),
                "service_by_source": {s: f1_per_topic(model, [r for r in svc_test if r["source"] == s], sentiment)
@@ -125,6 +169,10 @@ def main(argv: list[str] | None = None) -> int:
           json.dumps(heldout))
     if not args.no_refit:
         model = fit_topics(rows, unlabeled, args.seed, review_rows=dev_rows)
+        if sentiment is not None:
+            model.service_thresholds_ = choose_service_thresholds(
+                oof_service_proba(model, dev_rows, service, sentiment, seed=args.seed), service, model.topics_)
+    print("service thresholds:", None if model.service_thresholds_ is None else model.service_thresholds_.tolist())
     training = {
         "command": "python " + " ".join([Path(sys.argv[0]).as_posix(), *sys.argv[1:]]) if argv is None else
         "train_default_topics.main(" + repr(argv) + ")",
@@ -137,16 +185,27 @@ def main(argv: list[str] | None = None) -> int:
         "heldout": {"how": f"split_dev(test_size={args.test_size}, seed={args.seed}) of the reviews and "
                     f"split_service(seed={args.seed}) of the service messages, model fit on the rest",
                     "rows": len(dev_test) + len(svc_test), "f1": heldout},
+        "service_thresholds": {"how": "choose_service_thresholds(oof_service_proba(...)): per topic the threshold "
+                               f"of {list(SERVICE_GRID)} with the best out-of-fold F1 on the labelled service "
+                               f"messages (5 folds, nearest 0.5 within {SERVICE_TOLERANCE})",
+                               "values": None if model.service_thresholds_ is None
+                               else model.service_thresholds_.tolist()},
         "refit_on_all": not args.no_refit,
         "params": model.get_config(),
     }
-    model.save(args.out, training=training)
-    print(f"wrote {Path(args.out) / 'topics.json'} and topics.npz")
-    if (Path(args.out) / "meta.json").exists():  # a full model directory: refresh meta.json and the model card
+    if (Path(args.out) / "meta.json").exists():
+        # A full model directory: save it whole (atomically), so meta.json's file list, sizes and the model card
+        # stay in step with the new topic files.
         import feedback_nlp as fn
 
-        fn.load(args.out).save(args.out)
-        print(f"updated {Path(args.out) / 'meta.json'} and README.md (components: sentiment, topics)")
+        clf = fn.load(args.out)
+        model.training_ = training
+        clf.topics = model
+        clf.save(args.out)
+        print(f"wrote {args.out} (topics.json, topics.npz, meta.json, README.md)")
+    else:
+        model.save(args.out, training=training)
+        print(f"wrote {Path(args.out) / 'topics.json'} and topics.npz")
     return 0
 
 

@@ -29,6 +29,7 @@ from .intent import (
 from .modelfiles import ModelFormatError, check_files, contained, file_sizes, read_json, save_model_dir
 from .results import SENTIMENT_LABELS, Classification, Sentiment, TopicHit
 from .sentiment import normalize_all, prepare_normalized
+from .topics import TopicModel
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -58,6 +59,28 @@ FRAME_COLUMNS: tuple[str, ...] = (
     "sentiment_label", "sentiment_score", "p_negative", "p_neutral", "p_positive", "topics", "topic_polarities",
     "topic_scores", "kind", "priority", "respond_within", "priority_reason",
 )
+
+
+def harm_reads_negative(probs: np.ndarray, kinds: Sequence[str], priorities: Sequence[Priority]) -> np.ndarray:
+    """Sentiment probabilities with the neutral mass of every complaint graded urgent or high moved to negative.
+
+    Such a complaint reports harm or a broken core service (the complaint-handling standard's conditions); the
+    labelling guide reads "a request for help caused by a problem the company created" as negative whatever its
+    tone, and a short factual report ("信用卡被盗刷了两万") otherwise reads neutral. On the labelled service messages
+    93% of the texts on which an urgent or high rule fires are negative.
+
+    >>> import numpy as np
+    >>> harm_reads_negative(np.array([[0.3, 0.6, 0.1]]), ["complaint"], [Priority.URGENT]).round(2).tolist()
+    [[0.9, 0.0, 0.1]]
+    """
+    rows = [i for i, (k, p) in enumerate(zip(kinds, priorities))
+            if k == "complaint" and p in (Priority.URGENT, Priority.HIGH)]
+    if not rows:
+        return probs
+    out = np.array(probs, dtype=np.float64, copy=True)
+    out[rows, 0] += out[rows, 1]
+    out[rows, 1] = 0.0
+    return out
 
 
 class FeedbackClassifier:
@@ -148,13 +171,18 @@ class FeedbackClassifier:
             counts = head.featurizer_.counts(docs)
         probs = (linear.predict_proba_prepared(docs, features, counts) if head is not None
                  else self.sentiment.predict_proba_prepared(docs))
-        sentiments = self.sentiment.sentiments_from_proba(probs)
-        hits: list[tuple[TopicHit, ...]] = (
-            self.topics.predict_hits_prepared(docs, self.sentiment) if self.topics is not None else [()] * len(live)
-        )
+        hits: list[tuple[TopicHit, ...]] = [()] * len(live)
+        if isinstance(self.topics, TopicModel) and features is not None and getattr(linear, "domain_", None):
+            # P(service message) is the last stacked feature: the topic model mixes its parts by it.
+            hits = self.topics.predict_hits_prepared(docs, linear, domain=features[:, -1])
+        elif self.topics is not None:
+            hits = self.topics.predict_hits_prepared(docs, self.sentiment)
         if self.intent is not None:
             kinds, priorities = self.intent.predict_prepared(docs, self.sentiment, features, counts)
+            probs = harm_reads_negative(probs, kinds, [p for p, _ in priorities])
+            sentiments = self.sentiment.sentiments_from_proba(probs)
         else:
+            sentiments = self.sentiment.sentiments_from_proba(probs)
             polar = probs[:, 0] + probs[:, 2]
             p_positive = np.where(polar > 0, probs[:, 2] / np.maximum(polar, 1e-12), 0.5)
             kinds = classify_kind(norm, p_positive, hits, normalized=True)

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..text.patterns import compile_alternation
 from .components import NotFittedError
 from .intent import DEFAULT_RULES, KIND_REASONS, KINDS, PRIORITY_NAMES, Priority, PriorityRules, rule_hit
 from .stack import StackedHead
@@ -49,7 +50,7 @@ def rule_features(docs: Sequence[str], rules: PriorityRules = DEFAULT_RULES) -> 
     key = tuple(p for _, p in every)
     any_rule = _ANY.get(key)
     if any_rule is None:  # one pass that finds the texts on which no rule can fire (most of them)
-        any_rule = _ANY.setdefault(key, re.compile("|".join(f"(?:{p})" for p in key)))
+        any_rule = _ANY.setdefault(key, compile_alternation(key))
     out = np.zeros((len(docs), len(every)))
     for i, doc in enumerate(docs):
         if any_rule.search(doc) is None:
@@ -66,8 +67,10 @@ class IntentModel:
     """Learned kind and priority tier (module docstring). scikit-learn style: parameters in ``__init__``, learnt
     state in attributes ending in ``_``.
 
-    ``C``: inverse regularisation of both heads; ``rules``: the priority rules used as features and for reasons;
-    ``class_weight``: of both heads (``"balanced"``: rare kinds and tiers count as much as common ones).
+    ``C``: inverse regularisation of the kind head; ``rules``: the priority rules used as features and for reasons;
+    ``class_weight``: of the kind head (``None``: kinds count as often as they occur, which is what accuracy
+    rewards); ``severity_C`` / ``severity_class_weight``: the same for the urgent / high / normal head
+    (``"balanced"``: the rare urgent and high tiers count as much as normal, so fewer of them are missed).
     """
 
     #: The backend name recorded in ``meta.json`` (``component_backends``).
@@ -75,12 +78,15 @@ class IntentModel:
     #: How the model was made (free-form, stored in ``intent.json``).
     training_: dict[str, Any]
 
-    def __init__(self, C: float = 2.0, n_features: int = 2**20, rules: PriorityRules = DEFAULT_RULES,
-                 class_weight: str | None = "balanced") -> None:
+    def __init__(self, C: float = 8.0, n_features: int = 2**20, rules: PriorityRules = DEFAULT_RULES,
+                 class_weight: str | None = None, severity_C: float = 2.0,
+                 severity_class_weight: str | None = "balanced") -> None:
         self.C = C
         self.n_features = n_features
         self.rules = rules
         self.class_weight = class_weight
+        self.severity_C = severity_C
+        self.severity_class_weight = severity_class_weight
 
     # ---------------------------------------------------------------- training
     def fit(self, texts: Sequence[str], sentiment: SentimentModel, kinds: Sequence[str | None],
@@ -111,8 +117,8 @@ class IntentModel:
             sev = [i for i, (k, p) in enumerate(zip(kinds, priorities))
                    if k in ("complaint", "inquiry") and p in _SEVERITIES]
             if len({priorities[i] for i in sev}) >= 2:
-                self.severity_head_ = StackedHead(C=self.C, n_features=self.n_features,
-                                                  class_weight=self.class_weight).fit(
+                self.severity_head_ = StackedHead(C=self.severity_C, n_features=self.n_features,
+                                                  class_weight=self.severity_class_weight).fit(
                     [docs[i] for i in sev], self._severity_dense(dense[sev]), [str(priorities[i]) for i in sev],
                     w[sev])
         return self
@@ -145,8 +151,9 @@ class IntentModel:
             counts = self.kind_head_.featurizer_.counts(docs)  # hashed once for both heads
         kinds = [str(k) for k in self.kind_head_.predict(docs, dense, counts)]
         # A message on which an urgent / high rule fires reports a problem: never praise or chatter.
-        n_rules = len(self.rules.urgent) + len(self.rules.high)
-        fired = [bool(row.any()) for row in np.asarray(dense[:, -n_rules:] > 0)]
+        n_urgent, n_rules = len(self.rules.urgent), len(self.rules.urgent) + len(self.rules.high)
+        flags: np.ndarray = np.asarray(dense[:, -n_rules:] > 0)  # which rules fire on each text (rule_features)
+        fired = [bool(row.any()) for row in flags]
         kinds = ["complaint" if f and k in ("praise", "other") else k for k, f in zip(kinds, fired)]
         sev_rows = [i for i, k in enumerate(kinds) if k in ("complaint", "inquiry")]
         severity: dict[int, str] = {}
@@ -163,7 +170,8 @@ class IntentModel:
             elif kind == "suggestion":
                 out.append((Priority.SUGGESTION, KIND_REASONS[kind]))
             else:
-                got = self._explain(doc, kind, severity.get(i))
+                got = self._explain(doc, kind, severity.get(i), bool(flags[i, :n_urgent].any()),
+                                    bool(flags[i, n_urgent:].any()))
                 if got is None:
                     unexplained.append((i, severity[i]))
                 out.append(got)
@@ -171,10 +179,13 @@ class IntentModel:
             out[i] = (Priority(tier), f"模型判断（{PRIORITY_NAMES[tier]}）：{clause}")
         return kinds, [o for o in out if o is not None]
 
-    def _explain(self, doc: str, kind: str, severity: str | None) -> tuple[Priority, str] | None:
+    def _explain(self, doc: str, kind: str, severity: str | None, any_urgent: bool = True,
+                 any_high: bool = True) -> tuple[Priority, str] | None:
         """``(priority, reason)``: the higher of the head's tier and the rules' tier (the standard's conditions are
-        never downgraded by the head); ``None`` when the head raised the tier and no rule fired."""
-        urgent, high = rule_hit(self.rules.urgent, doc), rule_hit(self.rules.high, doc)
+        never downgraded by the head); ``None`` when the head raised the tier and no rule fired. ``any_urgent`` /
+        ``any_high``: whether a rule of that tier fires on ``doc`` (``False`` skips looking for the clause)."""
+        urgent = rule_hit(self.rules.urgent, doc) if any_urgent else None
+        high = rule_hit(self.rules.high, doc) if any_high else None
         by_rules = Priority.URGENT if urgent else Priority.HIGH if high else Priority.NORMAL
         learned = Priority(severity) if severity is not None else Priority.NORMAL
         pr = max(learned, by_rules, key=lambda p: p.rank)
@@ -204,7 +215,8 @@ class IntentModel:
 
     # ---------------------------------------------------------------- persistence
     def get_config(self) -> dict[str, Any]:
-        return {"format": _FORMAT, "C": self.C, "n_features": self.n_features, "class_weight": self.class_weight}
+        return {"format": _FORMAT, "C": self.C, "n_features": self.n_features, "class_weight": self.class_weight,
+                "severity_C": self.severity_C, "severity_class_weight": self.severity_class_weight}
 
     def save(self, directory: str | Path) -> None:
         """Write ``intent.json`` (config, rules, heads) and ``intent.npz`` (plain arrays)."""
@@ -232,7 +244,9 @@ class IntentModel:
         if state.get("format") != _FORMAT:
             raise ValueError(f"{d}: intent format {state.get('format')!r} is not {_FORMAT!r}; retrain the model")
         m = cls(C=float(state["C"]), n_features=int(state["n_features"]),
-                rules=PriorityRules.from_dict(state["rules"]), class_weight=state.get("class_weight"))
+                rules=PriorityRules.from_dict(state["rules"]), class_weight=state.get("class_weight"),
+                severity_C=float(state.get("severity_C", state["C"])),
+                severity_class_weight=state.get("severity_class_weight", state.get("class_weight")))
         with np.load(d / "intent.npz", allow_pickle=False) as z:
             m.kind_head_ = StackedHead.from_state(state["kind_head"], z, "kind_")
             m.severity_head_ = (StackedHead.from_state(state["severity_head"], z, "severity_")

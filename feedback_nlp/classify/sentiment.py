@@ -358,18 +358,23 @@ class SentimentModel:
     def _features_from_margins(
         self, docs: Sequence[str], z: np.ndarray, z_clauses: Sequence[np.ndarray]
     ) -> np.ndarray:
+        """:attr:`ThreeWayHead.FEATURES` per text, from the margins of the text and of its clauses (every text has
+        at least one clause); each row depends on its own text only."""
+        if not len(docs):
+            return np.zeros((0, len(ThreeWayHead.FEATURES)))
         a, b = self.calibration_
-        rows = []
-        for doc, zt, zc in zip(docs, z, z_clauses):
-            pt = sigmoid(a * zt + b)
-            pc = sigmoid(a * zc + b)
-            score = 2 * pt - 1
-            rows.append([
-                pt, pc.max(), pc.min(), pc.mean(), abs(score), score * score,
-                pc.max() * (1 - pc.min()), float((pc > 0.5).mean()), len(_HEDGE.findall(doc)),
-                np.log1p(len(doc)), np.log1p(len(zc)),
-            ])
-        return np.asarray(rows, dtype=np.float64).reshape(len(rows), -1)
+        pt = sigmoid(a * np.asarray(z, dtype=np.float64) + b)
+        n_clauses = np.fromiter((len(zc) for zc in z_clauses), dtype=np.int64, count=len(docs))
+        pc = sigmoid(a * np.concatenate(z_clauses).astype(np.float64) + b)
+        starts = np.r_[0, np.cumsum(n_clauses)[:-1]]
+        c_max, c_min = np.maximum.reduceat(pc, starts), np.minimum.reduceat(pc, starts)
+        c_mean = np.array([pc[s:s + n].mean() for s, n in zip(starts.tolist(), n_clauses.tolist())])
+        c_pos = np.add.reduceat((pc > 0.5).astype(np.float64), starts) / n_clauses
+        score = 2 * pt - 1
+        hedges = np.fromiter((len(_HEDGE.findall(d)) for d in docs), dtype=np.float64, count=len(docs))
+        lengths = np.fromiter((len(d) for d in docs), dtype=np.float64, count=len(docs))
+        return np.stack([pt, c_max, c_min, c_mean, np.abs(score), score * score, c_max * (1 - c_min), c_pos, hedges,
+                         np.log1p(lengths), np.log1p(n_clauses.astype(np.float64))], axis=1)
 
     def _head_features(self, docs: Sequence[str]) -> np.ndarray:
         z, zc = self._text_and_clause_margins(docs, self.featurizer_, self.coef_, self.intercept_)

@@ -52,6 +52,7 @@ import numpy as np
 from .._numeric import sigmoid
 from .._validation import check_str_list
 from ..text.features import CharNgramTfidf
+from ..text.patterns import compile_alternation
 from .components import NotFittedError
 from .lexicon import DEFAULT_LEXICON
 from .modelfiles import MAX_FEATURES, ModelFormatError, check_finite, check_int, read_arrays, read_json
@@ -207,7 +208,7 @@ def _dot(x: Any, w: np.ndarray) -> np.ndarray:
 
 
 def _compile(patterns: Sequence[str]) -> re.Pattern[str] | None:
-    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+    return compile_alternation(patterns) if patterns else None
 
 
 class _Lexicon:
@@ -272,6 +273,11 @@ class TopicModel:
 
     #: What ``topics.json`` says about how the loaded model was made (set by :meth:`load`).
     training_: dict[str, Any]
+
+    #: Decision thresholds for service messages (one per topic), or ``None``: the thresholds a text gets move from
+    #: ``thresholds_`` towards these by its ``P(service message)`` (needs a sentiment model with a domain model).
+    #: Chosen by the training script from out-of-fold scores of labelled service messages.
+    service_thresholds_: np.ndarray | None = None
 
     #: How ``meta.json`` lists this component.
     component_kind = "topics"
@@ -385,7 +391,7 @@ class TopicModel:
                 self.intercept_[j] = float(clf.intercept_[0])
         # Combiner per topic.
         self._cache_weights()
-        feats, _, _ = self._features(docs, learned=oof)
+        feats = self._features(docs, learned=oof)[0]
         self.stack_mean_ = np.zeros((n_t, len(_STACK_FEATURES)))
         self.stack_scale_ = np.ones((n_t, len(_STACK_FEATURES)))
         self.stack_coef_ = np.zeros((n_t, len(_STACK_FEATURES)))
@@ -525,8 +531,9 @@ class TopicModel:
 
     def _features(
         self, docs: Sequence[str], learned: np.ndarray | None = None
-    ) -> tuple[np.ndarray, list[np.ndarray], list[tuple[list[tuple[int, int]], np.ndarray]]]:
-        """Combiner features (n, n_topics, 4), weak clause margins per doc, (clause spans, lexicon counts)."""
+    ) -> tuple[np.ndarray, list[np.ndarray], list[tuple[list[tuple[int, int]], np.ndarray]], Any]:
+        """Combiner features (n, n_topics, 4), weak clause margins per doc, (clause spans, lexicon counts), and the
+        TF-IDF rows of the texts (``None`` when ``learned`` was given)."""
         n_t = len(self.topics_)
         per_doc: list[tuple[list[tuple[int, int]], np.ndarray]] = []
         flat: list[str] = []
@@ -552,12 +559,11 @@ class TopicModel:
             feats[i, :, 0] = np.log1p(count)
             feats[i, :, 1] = count > 0
             feats[i, :, 2] = z.max(axis=0) if len(z) else 0.0
+        x_docs = x[n_flat:] if need_docs else None
         if learned is None:
-            learned = (
-                _dot(x[n_flat:], self._learned_w) + self.intercept_ if need_docs else np.zeros((len(docs), n_t))
-            )
+            learned = _dot(x_docs, self._learned_w) + self.intercept_ if need_docs else np.zeros((len(docs), n_t))
         feats[:, :, 3] = learned
-        return feats, weak, per_doc
+        return feats, weak, per_doc, x_docs
 
     def _proba(self, feats: np.ndarray, parts: Mapping[str, np.ndarray] | None = None) -> np.ndarray:
         """Combiner probabilities; ``parts``: another set of labelled parts (:data:`_LABELLED_PARTS`) to use."""
@@ -582,22 +588,44 @@ class TopicModel:
         self._cache_weights()
         return self
 
-    def _mixed_proba(self, docs: Sequence[str], feats: np.ndarray, sentiment_model: Any) -> np.ndarray:
+    def _mixed_proba(self, docs: Sequence[str], feats: np.ndarray, sentiment_model: Any, x_docs: Any = None,
+                     domain: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Combiner probabilities, mixed with the review variant by ``g = P(service message)`` (``domain`` when
+        already computed, else from ``sentiment_model``), and the per-text thresholds (n, n_topics):
+        ``thresholds_`` moved towards ``service_thresholds_`` by ``g``. ``x_docs``: the TF-IDF rows of ``docs``
+        when already computed."""
         proba = self._proba(feats)
+        thresholds = np.broadcast_to(self.thresholds_, proba.shape)
         parts = getattr(self, "review_parts_", None)
-        domain = getattr(sentiment_model, "domain_probability", None)
-        g = domain(docs) if parts is not None and domain is not None else None
-        if g is None or parts is None or not len(docs):
-            return proba
+        service = self.service_thresholds_
+        if (parts is None and service is None) or not len(docs):
+            return proba, thresholds
+        if domain is None:
+            domain_of = getattr(sentiment_model, "domain_probability", None)
+            domain = domain_of(docs) if domain_of is not None else None
+        if domain is None:
+            return proba, thresholds
+        g = np.asarray(domain, dtype=np.float64)[:, None]
+        if service is not None:
+            thresholds = self.thresholds_ + g * (service - self.thresholds_)
+        if parts is None:
+            return proba, thresholds
+        x = self.featurizer_.transform(list(docs)) if x_docs is None else x_docs
         review = feats.copy()
-        review[:, :, 3] = _dot(self.featurizer_.transform(list(docs)), self._review_w) + parts["intercept_"]
-        out: np.ndarray = g[:, None] * proba + (1 - g[:, None]) * self._proba(review, parts)
-        return out
+        review[:, :, 3] = _dot(x, self._review_w) + parts["intercept_"]
+        out: np.ndarray = g * proba + (1 - g) * self._proba(review, parts)
+        return out, thresholds
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Array (n_texts, n_topics): probability of each topic in ``topics_`` order."""
+    def predict_proba(self, texts: Sequence[str], sentiment_model: SentimentModel | None = None) -> np.ndarray:
+        """Array (n_texts, n_topics): probability of each topic in ``topics_`` order; with a ``sentiment_model``
+        that has a domain model, mixed with the review-only parts by ``P(service message)`` as in
+        :meth:`predict_hits`."""
         self._check_fitted()
-        return self._proba(self._features(prepare(list(texts)))[0])
+        docs = prepare(list(texts))
+        feats, _, _, x_docs = self._features(docs)
+        if sentiment_model is None:
+            return self._proba(feats)
+        return self._mixed_proba(docs, feats, sentiment_model, x_docs)[0]
 
     def predict(self, texts: Sequence[str]) -> list[tuple[str, ...]]:
         """Names of the topics whose probability reaches their threshold (``thresholds_``), per text."""
@@ -615,12 +643,13 @@ class TopicModel:
         return self.predict_hits_prepared(prepare(list(texts)), sentiment_model)
 
     def predict_hits_prepared(
-        self, docs: Sequence[str], sentiment_model: SentimentModel | None = None
+        self, docs: Sequence[str], sentiment_model: SentimentModel | None = None, domain: np.ndarray | None = None
     ) -> list[tuple[TopicHit, ...]]:
-        """:meth:`predict_hits` for texts already passed through :func:`feedback_nlp.classify.sentiment.prepare`."""
+        """:meth:`predict_hits` for texts already passed through :func:`feedback_nlp.classify.sentiment.prepare`;
+        ``domain``: their ``sentiment_model.domain_probability(docs)`` when already computed."""
         self._check_fitted()
-        feats, weak, per_doc = self._features(docs)
-        proba = self._mixed_proba(docs, feats, sentiment_model)
+        feats, weak, per_doc, x_docs = self._features(docs)
+        proba, thresholds = self._mixed_proba(docs, feats, sentiment_model, x_docs, domain)
         # Which clauses talk about each detected topic, collected for one batched sentiment call.
         wanted: list[tuple[int, int, list[int], float]] = []  # (doc, topic, clause indexes, lexicon hint)
         for i, doc in enumerate(docs):
@@ -628,7 +657,7 @@ class TopicModel:
                 continue
             spans, lex = per_doc[i]
             for j, t in enumerate(self.topics_):
-                if proba[i, j] < self.thresholds_[j] or t in self.fixed_polarity_:
+                if proba[i, j] < thresholds[i, j] or t in self.fixed_polarity_:
                     continue
                 idx = np.flatnonzero(lex[j].sum(axis=1)).tolist()
                 if not idx:
@@ -653,7 +682,7 @@ class TopicModel:
             hits: list[TopicHit] = []
             if doc.strip():
                 for j, t in enumerate(self.topics_):
-                    if proba[i, j] >= self.thresholds_[j]:
+                    if proba[i, j] >= thresholds[i, j]:
                         fixed = self.fixed_polarity_.get(t)
                         polarity: SentimentLabel = fixed if fixed is not None else pol[(i, j)]  # type: ignore[assignment]
                         hits.append(TopicHit(t, round(float(proba[i, j]), 4), polarity))
@@ -718,6 +747,7 @@ class TopicModel:
             "stack_intercept": self.stack_intercept_.tolist(),
             "lexicon_precision": self.lexicon_precision_.tolist(),
             "thresholds": self.thresholds_.tolist(),
+            "service_thresholds": None if self.service_thresholds_ is None else self.service_thresholds_.tolist(),
             "review_parts": None if parts is None else {k: np.asarray(v).tolist() for k, v in parts.items()
                                                         if k != "coef_"},
             "n_train": self.n_train_,
@@ -811,6 +841,13 @@ class TopicModel:
         m.stack_intercept_ = vectors["stack_intercept"]
         m.lexicon_precision_ = vectors["lexicon_precision"]
         m.thresholds_ = thresholds
+        service = state.get("service_thresholds")
+        m.service_thresholds_ = None
+        if service is not None:
+            m.service_thresholds_ = np.asarray(service, dtype=np.float64)
+            if m.service_thresholds_.shape != thresholds.shape or not ((m.service_thresholds_ > 0)
+                                                                      & (m.service_thresholds_ < 1)).all():
+                raise ModelFormatError(f"{d / 'topics.json'}: service_thresholds must be {n_t} numbers in (0, 1)")
         m.n_train_ = int(state.get("n_train", 0))
         m.n_weak_clauses_ = int(state.get("n_weak_clauses", 0))
         m.training_ = dict(state.get("training") or {})

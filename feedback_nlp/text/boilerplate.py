@@ -62,24 +62,52 @@ _CLOSING = re.compile(
 )
 
 
+#: Longest closing phrase without its trailing separators (``希望相关部门能尽快帮忙给予答复一下吧`` is 18): a closing
+#: match starts in the last ``_CLOSING_SPAN`` characters before the trailing separators, so only they are searched.
+_CLOSING_SPAN = 40
+_PUNCT = ",.!?;:~，。！？；：～、…"  # the non-space characters of ``_P``
+
+
+def _strip_closing(text: str) -> str:
+    """``_CLOSING.sub("", text, count=1)`` without trying every position of a long text (the regex ends in ``$``)."""
+    core = text
+    while (shorter := core.rstrip().rstrip(_PUNCT)) != core:  # rstrip() takes the whitespace ``\s`` matches
+        core = shorter
+    tail = len(text) - len(core)
+    m = _CLOSING.search(text, max(0, len(text) - tail - _CLOSING_SPAN))
+    return text if m is None else text[: m.start()] + text[m.end():]
+
+
 def _trim(text: str) -> str:
     """Strip separators at both ends and end punctuation other than a question mark."""
     return text.strip(" ,.;:~，；：～、").rstrip(" ,.;:~，；：～、。!…")
 
 
+_NUM_CHAR = re.compile(r"[0-9*×x]")  # every match of ``_NUM`` has one of these
+
+
 def _once(text: str) -> str:
-    text = _URL.sub(" ", text)
-    text = _RETWEET.sub(" ", text)
-    text = _LOCATION.sub("", text)
-    text = _MENTION.sub(" ", text)
-    text = _TAG.sub(" ", text)
-    text = _NUM_ALONE.sub(" ", text)
-    text = _NUM_ANY.sub("", text)
-    text = _LABEL.sub(" ", text)
+    # Each substitution runs only when the text has a character or word its pattern cannot match without (most
+    # texts have no URL, mention, tag or long number): the same result, far fewer scans.
+    if "http" in text or "www." in text or "t.cn/" in text:
+        text = _URL.sub(" ", text)
+    if "//@" in text:
+        text = _RETWEET.sub(" ", text)
+    if "我在" in text:
+        text = _LOCATION.sub("", text)
+    if "@" in text:
+        text = _MENTION.sub(" ", text)
+    if "【" in text:
+        text = _TAG.sub(" ", text)
+    if _NUM_CHAR.search(text):
+        text = _NUM_ALONE.sub(" ", text)
+        text = _NUM_ANY.sub("", text)
+    if ":" in text or "：" in text:
+        text = _LABEL.sub(" ", text)
     text = _trim(text)
     for _ in range(8):
         new = _GREETING.sub("", text, count=1)
-        new = _trim(_CLOSING.sub("", new, count=1))
+        new = _trim(_strip_closing(new))
         if new == text:
             break
         text = new

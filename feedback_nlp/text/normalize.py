@@ -16,8 +16,11 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+
+from .patterns import compile_alternation
 
 __all__ = ["MAX_CHARS", "WINDOWS", "normalize", "truncate"]
 
@@ -70,7 +73,24 @@ _EMOJI_TABLE = str.maketrans({k: v for k, v in _EMOJI_WORDS.items() if len(k) ==
 def _zhconv(text: str) -> str:
     import zhconv  # local import: keeps `import feedback_nlp` fast
 
+    changing, phrases = _zhconv_guards()
+    if changing.isdisjoint(text) and phrases.search(text) is None:
+        return text  # nothing zhconv would change (see _zhconv_guards): skip its per-character Python loop
     return str(zhconv.convert(text, "zh-cn"))
+
+
+@functools.lru_cache(maxsize=1)
+def _zhconv_guards() -> tuple[frozenset[str], re.Pattern[str]]:
+    """What finds every text ``zhconv.convert(text, "zh-cn")`` would change: the characters its table converts on
+    their own, and a regex of the phrases it rewrites that contain none of them (幺 in 么二三 → 幺二三). A text
+    with neither comes back unchanged from zhconv (every table entry it could match maps to itself), so the check is
+    exact; it is built once from zhconv's own table."""
+    from zhconv import zhconv as table
+
+    entries = table.getdict("zh-cn")
+    single = frozenset(k for k, v in entries.items() if len(k) == 1 and v != k)
+    phrases = sorted(k for k, v in entries.items() if len(k) > 1 and v != k and single.isdisjoint(k))
+    return single, compile_alternation([re.escape(k) for k in phrases] or ["(?!)"])
 
 
 def normalize(text: str) -> str:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 import pytest
 
+import feedback_nlp as fn
 from feedback_nlp.classify.intent import (
     DEFAULT_RULES,
     KINDS,
@@ -158,3 +160,33 @@ def test_priority_bad_input() -> None:
         PriorityRules(tier_cap="asap")
     with pytest.raises(ValueError):
         Priority("asap")
+
+
+def test_intent_model_heads_have_their_own_settings_and_round_trip(tmp_path: Any) -> None:
+    from feedback_nlp.classify.intent_model import IntentModel
+
+    m = IntentModel(C=8.0, class_weight=None, severity_C=2.0, severity_class_weight="balanced")
+    cfg = m.get_config()
+    assert (cfg["C"], cfg["class_weight"], cfg["severity_C"], cfg["severity_class_weight"]) == (
+        8.0, None, 2.0, "balanced")
+    clf = fn.load()
+    texts = ["信用卡被盗刷了两万", "请问分期怎么办理", "建议增加夜间模式", "客服态度很好谢谢", "转账失败了钱没到账",
+             "app又闪退了"] * 5
+    kinds = ["complaint", "inquiry", "suggestion", "praise", "complaint", "complaint"] * 5
+    prios = ["urgent", "normal", "suggestion", "none", "high", "normal"] * 5
+    m.fit(texts, clf.sentiment, kinds, prios)
+    assert m.kind_head_.class_weight is None and m.severity_head_ is not None
+    assert m.severity_head_.class_weight == "balanced" and m.severity_head_.C == 2.0
+    m.save(tmp_path)
+    back = IntentModel.load(tmp_path)
+    assert back.get_config() == m.get_config()
+
+
+def test_a_complaint_graded_urgent_or_high_reads_negative() -> None:
+    """The labelling guide: a problem the company created is negative, even told flatly (issue 13)."""
+    for text in ("信用卡被盗刷了两万", "转账失败了，钱扣了对方没收到"):
+        r = fn.classify(text)
+        assert r.kind == "complaint" and r.priority in (Priority.URGENT, Priority.HIGH)
+        assert r.sentiment.label == "negative" and r.sentiment.probabilities["neutral"] == 0.0
+    r = fn.classify("请问信用卡分期怎么办理？")
+    assert r.sentiment.label == "neutral"

@@ -276,3 +276,45 @@ def test_shipped_model_cross_domain(sentiment: fn.SentimentModel) -> None:
     hits = m.predict_hits([r["text"] for r in rows], sentiment)
     exact = np.mean([_as_dict(h) == r["topics"] for r, h in zip(rows, hits)])
     assert exact >= 0.8
+
+
+def test_topic_hits_with_a_precomputed_domain_are_the_same() -> None:
+    """The classifier hands the topic model the P(service message) it already computed; same hits either way."""
+    import feedback_nlp as fn
+    from feedback_nlp.classify.sentiment import prepare
+
+    clf = fn.load()
+    docs = prepare(["客服推来推去，等了两个小时", "房间很干净，前台态度很好", "转账失败，app闪退", ""])
+    g = clf.sentiment.domain_probability(docs)
+    assert g is not None
+    assert clf.topics.predict_hits_prepared(docs, clf.sentiment) == clf.topics.predict_hits_prepared(
+        docs, clf.sentiment, domain=g)
+
+
+def test_service_thresholds_follow_the_domain_and_round_trip(tmp_path: Path) -> None:
+    """Service thresholds apply in proportion to P(service message); reviews keep ``thresholds_``."""
+    import copy
+
+    from feedback_nlp.classify.modelfiles import ModelFormatError
+
+    clf = fn.load()
+    assert isinstance(clf.topics, TopicModel)
+    m = copy.deepcopy(clf.topics)
+    docs = prepare(["客服推来推去，等了两个小时", "这家酒店前台态度冷淡"])
+    m.service_thresholds_ = None
+    base = m._mixed_proba(docs, m._features(docs)[0], clf.sentiment)[1]
+    assert np.allclose(base, m.thresholds_)
+    m.service_thresholds_ = np.full(len(m.topics_), 0.05)
+    g = np.array([1.0, 0.0])
+    p, thr = m._mixed_proba(docs, m._features(docs)[0], clf.sentiment, domain=g)
+    assert np.allclose(thr[0], 0.05) and np.allclose(thr[1], m.thresholds_)
+    hits = m.predict_hits_prepared(docs, clf.sentiment, domain=g)
+    assert len(hits[0]) == int((p[0] >= 0.05).sum())  # the service text gets every topic over 0.05
+    m.save(tmp_path)
+    back = TopicModel.load(tmp_path)
+    assert back.service_thresholds_ is not None and np.allclose(back.service_thresholds_, 0.05)
+    state = json.loads((tmp_path / "topics.json").read_text(encoding="utf-8"))
+    state["service_thresholds"] = [2.0] * len(m.topics_)
+    (tmp_path / "topics.json").write_text(json.dumps(state), encoding="utf-8")
+    with pytest.raises(ModelFormatError, match="service_thresholds"):
+        TopicModel.load(tmp_path)

@@ -55,3 +55,18 @@ def test_idempotent_and_no_crash_on_odd_input() -> None:
         once = strip_boilerplate(normalize(raw))
         assert isinstance(once, str)
         assert strip_boilerplate(once) == once
+
+
+def test_closing_search_near_the_end_is_the_full_search() -> None:
+    """``_strip_closing`` only searches the end of a text; it must remove what the full ``re.sub`` removes."""
+    import random
+
+    from feedback_nlp.text import boilerplate as b
+
+    rng = random.Random(0)
+    closings = ["谢谢", "谢谢您了", "麻烦了", "希望相关部门能尽快帮忙给予答复一下吧", "盼复", "请尽快处理", "在线等"]
+    tails = ["", "!", "?", "??" * 40, " ", "\u3000\u3000", "。。 ！", "…" * 30]
+    bodies = ["", "转账失败了", "网点排队两个小时" * 30, "谢谢你们的服务很差", "处理"]
+    for _ in range(500):
+        text = rng.choice(bodies) + rng.choice([",", "", " "]) + rng.choice(closings) + rng.choice(tails)
+        assert b._strip_closing(text) == b._CLOSING.sub("", text, count=1), text

@@ -45,3 +45,16 @@ def test_hash_char_ngrams_counts_every_ngram_inside_each_text() -> None:
     assert (hash_char_ngrams(["ab", "c"], (2, 2), 2**12)[1].sum()) == 0
     same = hash_char_ngrams(["很好很好"], (1, 3), 2**12)
     assert (same != m[6]).nnz == 0
+
+
+def test_zhconv_fast_path_is_exact() -> None:
+    """``_zhconv`` skips zhconv only for texts it would return unchanged."""
+    import zhconv
+
+    from feedback_nlp.text.normalize import _zhconv
+
+    texts = ["服務態度很差", "服务态度很差", "么二三", "一个么蛾子", "乾隆皇帝", "天后", "頭髮", "发展", "後來", "",
+             "abc 123", "转账失败，客服推来推去", "網點排隊兩個小時", "这個還行"]
+    texts += [zhconv.convert(t, "zh-tw") for t in texts] + [zhconv.convert(t, "zh-hk") for t in texts]
+    for t in texts:
+        assert _zhconv(t) == zhconv.convert(t, "zh-cn"), t
