@@ -172,8 +172,9 @@ class FeedbackClassifier:
         probs = (linear.predict_proba_prepared(docs, features, counts) if head is not None
                  else self.sentiment.predict_proba_prepared(docs))
         hits: list[tuple[TopicHit, ...]] = [()] * len(live)
-        if isinstance(self.topics, TopicModel) and features is not None and getattr(linear, "domain_", None):
-            # P(service message) is the last stacked feature: the topic model mixes its parts by it.
+        has_domain = getattr(linear, "domain_", None) is not None
+        if isinstance(self.topics, TopicModel) and features is not None and has_domain:
+            # P(service message) is the last stacked feature: the topic model mixes its parts and thresholds by it.
             hits = self.topics.predict_hits_prepared(docs, linear, domain=features[:, -1])
         elif self.topics is not None:
             hits = self.topics.predict_hits_prepared(docs, self.sentiment)
