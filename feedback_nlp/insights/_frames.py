@@ -20,17 +20,37 @@ def _texts(texts: Any, name: str = "texts") -> list[str]:
     return out
 
 
-def _frame(df: Any, fn_name: str, columns: Sequence[str | None]) -> pd.DataFrame:
+def _frame(df: Any, fn_name: str, columns: Sequence[str | None], what: str | None = None,
+           allow_empty: bool = False) -> pd.DataFrame:
+    """``df`` checked: a DataFrame with ``columns`` (``None`` entries skipped), not empty unless ``allow_empty``;
+    ``what`` names it in the errors when a function takes several frames ("edges", "posts")."""
     import pandas as pd
 
     if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{fn_name}() takes a pandas DataFrame, got {type(df).__name__}")
+        if what is None:
+            raise TypeError(f"{fn_name}() takes a pandas DataFrame, got {type(df).__name__}")
+        raise TypeError(f"{fn_name}(): {what} must be a pandas DataFrame, got {type(df).__name__}")
     missing = [c for c in columns if c is not None and c not in df.columns]
     if missing:
-        raise KeyError(f"{fn_name}(): columns {missing} not in the DataFrame (columns: {list(df.columns)})")
-    if len(df) == 0:
-        raise ValueError(f"{fn_name}(): the DataFrame is empty")
+        raise KeyError(f"{fn_name}(): columns {missing} not in {what or 'the DataFrame'} "
+                       f"(columns: {list(df.columns)})")
+    if len(df) == 0 and not allow_empty:
+        raise ValueError(f"{fn_name}(): {what or 'the DataFrame'} is empty")
     return df
+
+
+def _datetimes(values: pd.Series, where: str) -> pd.Series:
+    """``values`` as datetimes (kept as they are when they already are); values that are not dates raise a
+    ValueError naming ``where`` (e.g. ``"rfm(): column 't'"``)."""
+    import pandas as pd
+
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values
+    try:
+        return pd.to_datetime(values, errors="raise", format="mixed")
+    except (ValueError, TypeError, OverflowError) as e:
+        raise ValueError(f"{where} has values that are not dates/times ({e}); convert it with pd.to_datetime "
+                         "first") from e
 
 
 def _positive_int(value: Any, name: str, minimum: int = 1) -> int:

@@ -49,6 +49,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
+from ._frames import _datetimes
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
@@ -200,15 +202,7 @@ def rfm(
     if bad.size:
         raise ValueError(f"rfm(): {bad.size} rows have no customer ({customer_col!r} missing at rows "
                          f"{bad[:5].tolist()}); drop or fill them")
-    raw_t = transactions[time_col]
-    if pd.api.types.is_datetime64_any_dtype(raw_t):
-        times = raw_t
-    else:
-        try:
-            times = pd.to_datetime(raw_t, errors="raise", format="mixed")
-        except (ValueError, TypeError, OverflowError) as e:
-            raise ValueError(f"rfm(): column {time_col!r} has values that are not dates/times ({e}); convert it "
-                             "with pd.to_datetime first") from e
+    times = _datetimes(transactions[time_col], f"rfm(): column {time_col!r}")
     bad = np.flatnonzero(times.isna().to_numpy())
     if bad.size:
         raise ValueError(f"rfm(): {bad.size} rows have no time ({time_col!r} missing at rows {bad[:5].tolist()})")

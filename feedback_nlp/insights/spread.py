@@ -47,7 +47,9 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
+
+from ._frames import _datetimes, _frame
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -87,17 +89,6 @@ class Spread:
 
 
 # --------------------------------------------------------------------------- validation
-def _check_frame(df: Any, what: str, cols: Sequence[str | None]) -> pd.DataFrame:
-    import pandas as pd
-
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"spread(): {what} must be a pandas DataFrame, got {type(df).__name__}")
-    missing = [c for c in cols if c is not None and c not in df.columns]
-    if missing:
-        raise KeyError(f"spread(): columns {missing} not in {what} (columns: {list(df.columns)})")
-    return df
-
-
 def _no_missing(s: pd.Series, what: str) -> None:
     import numpy as np
 
@@ -261,8 +252,8 @@ def spread(
     import numpy as np
     import pandas as pd
 
-    _check_frame(edges, "edges", [source_col, target_col])
-    _check_frame(posts, "posts", [post_col, author_col, time_col])
+    _frame(edges, "spread", [source_col, target_col], what="edges", allow_empty=True)
+    _frame(posts, "spread", [post_col, author_col, time_col], what="posts", allow_empty=True)
     if bad_edges not in ("drop", "raise"):
         raise ValueError(f"bad_edges must be 'drop' or 'raise'; got {bad_edges!r}")
     ms = tuple(milestones)
@@ -291,14 +282,7 @@ def spread(
     _no_missing(tgt, f"edges[{target_col!r}]")
     times = None
     if time_col is not None:
-        raw = posts[time_col]
-        if pd.api.types.is_datetime64_any_dtype(raw):
-            times = raw
-        else:
-            try:
-                times = pd.to_datetime(raw, errors="raise", format="mixed")
-            except (ValueError, TypeError, OverflowError) as e:
-                raise ValueError(f"spread(): posts[{time_col!r}] has values that are not dates/times ({e})") from e
+        times = _datetimes(posts[time_col], f"spread(): posts[{time_col!r}]")
 
     # --- edges: self-loops and duplicates
     pairs = pd.DataFrame({"s": src.to_numpy(), "t": tgt.to_numpy()})

@@ -54,27 +54,28 @@ class _HeaderDeadline:
         if self._awaiting_headers and not self.transport.is_closing():
             self.transport.close()  # the headers never completed: nothing to answer
 
-
-class HeaderTimeoutH11Protocol(_HeaderDeadline, H11Protocol):
-    """:class:`H11Protocol` that drops a connection whose request headers are late."""
-
+    # The protocol hooks both uvicorn parsers share (the mixin comes first, so super() is the parser's).
     def connection_made(self, transport: Any) -> None:
-        super().connection_made(transport)
+        super().connection_made(transport)  # type: ignore[misc]
         self._arm()
 
-    def handle_events(self) -> None:
-        super().handle_events()
-        if self._awaiting_headers and self.conn.their_state is not h11.IDLE:
-            self._disarm()  # the headers are in; the body has its own deadline (the app's body_timeout_s)
-
     def on_response_complete(self) -> None:
-        super().on_response_complete()
+        super().on_response_complete()  # type: ignore[misc]
         if not self.transport.is_closing():
             self._arm()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
-        super().connection_lost(exc)
+        super().connection_lost(exc)  # type: ignore[misc]
+
+
+class HeaderTimeoutH11Protocol(_HeaderDeadline, H11Protocol):
+    """:class:`H11Protocol` that drops a connection whose request headers are late."""
+
+    def handle_events(self) -> None:
+        super().handle_events()
+        if self._awaiting_headers and self.conn.their_state is not h11.IDLE:
+            self._disarm()  # the headers are in; the body has its own deadline (the app's body_timeout_s)
 
 
 try:  # the fast parser of uvicorn[standard]
@@ -83,22 +84,9 @@ try:  # the fast parser of uvicorn[standard]
     class HeaderTimeoutHttpToolsProtocol(_HeaderDeadline, HttpToolsProtocol):
         """:class:`HttpToolsProtocol` that drops a connection whose request headers are late."""
 
-        def connection_made(self, transport: Any) -> None:
-            super().connection_made(transport)
-            self._arm()
-
         def on_headers_complete(self) -> None:
             self._disarm()
             super().on_headers_complete()
-
-        def on_response_complete(self) -> None:
-            super().on_response_complete()
-            if not self.transport.is_closing():
-                self._arm()
-
-        def connection_lost(self, exc: Exception | None) -> None:
-            self._disarm()
-            super().connection_lost(exc)
 
     _HTTPTOOLS = True
 except ImportError:  # pragma: no cover - depends on the install
