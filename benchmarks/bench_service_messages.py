@@ -13,7 +13,9 @@ Run from the repository root after ``scripts/train_default_model.py`` and ``scri
    model's labelled parts on the other folds + the labelled reviews (``TopicModel.refit_labelled``; its weak
    supervision never sees a label); its service thresholds are chosen on the other folds' out-of-fold scores
    (the test fold's labels never pick its thresholds, though they trained the models that scored the other
-   folds). The binary review model is the shipped one: it never saw a service message.
+   folds); the intent component's severity offsets are nested the same way (``choose_severity_offsets`` on the
+   other folds' out-of-fold severity inputs). The binary review model is the shipped one: it never saw a service
+   message.
    Metrics pooled over the folds and per source, with the kind and priority confusion matrices.
 2. **Held-out part**: fold 0 alone (the 20% ``split_service`` holds out), per source.
 3. **Baseline**: a plain char 1-4-gram TF-IDF logistic regression (one-vs-rest, C=10) on the same folds, trained
@@ -88,8 +90,13 @@ def cross_validate(shipped: fn.FeedbackClassifier, rows: list[dict[str, Any]], f
 
     The topic model's service thresholds are nested: pass 1 scores every fold with the topic parts fitted on the
     other folds; in pass 2 each fold gets the thresholds chosen (``choose_service_thresholds``) on the other
-    folds' pass-1 scores, so a fold's labels never choose its own thresholds."""
+    folds' pass-1 scores, so a fold's labels never choose its own thresholds. The severity offsets likewise
+    (``choose_severity_offsets`` on the other folds' pass-1 severity inputs)."""
+    from feedback_nlp.classify.intent_model import SeverityInputs, choose_severity_offsets
+    from feedback_nlp.classify.sentiment import prepare
+
     ks = sorted(set(folds.tolist()))
+    severity_parts = []
     models: dict[int, fn.FeedbackClassifier] = {}
     topic_p = np.zeros((len(rows), len(shipped.topics.topics_) if shipped.topics is not None else 0))
     for k in ks:
@@ -102,11 +109,19 @@ def cross_validate(shipped: fn.FeedbackClassifier, rows: list[dict[str, Any]], f
             m.topics = shipped.topics.refit_labelled([r["text"] for r in dev_topics + train],
                                                      [r["topics"] for r in dev_topics + train])
             topic_p[test] = m.topics.predict_proba([rows[i]["text"] for i in test], m.sentiment)
+        if m.intent is not None:
+            severity_parts.append((test.tolist(), m.intent.severity_inputs(
+                prepare([str(rows[i]["text"]) for i in test]), m.sentiment)))
         models[k] = m
         log(f"fold {k}: {len(train)} train / {len(test)} test, {time.time() - t0:.0f}s")
+    severity = SeverityInputs.gather(severity_parts, len(rows)) if severity_parts else None
     out: list[Any] = [None] * len(rows)
     for k in ks:
         m, test, other = models[k], np.flatnonzero(folds == k), np.flatnonzero(folds != k)
+        if m.intent is not None and severity is not None and shipped.intent is not None \
+                and shipped.intent.severity_offsets_ is not None:
+            m.intent.severity_offsets_ = choose_severity_offsets(
+                severity.take(other), [str(rows[i]["priority"]) for i in other], tdm.MIN_URGENT_HIGH_PRECISION)
         if m.topics is not None and shipped.topics.service_thresholds_ is not None:
             m.topics.service_thresholds_ = tdt.choose_service_thresholds(
                 topic_p[other], [rows[i] for i in other], list(m.topics.topics_))

@@ -10,6 +10,10 @@
   fires is a complaint, never praise or chatter. ``priority_reason`` names the rule of that
   tier that fired and the clause it fired in, or, when the head raised the tier without such a rule, the clause
   that reads most like that tier ("模型判断（紧急）：…").
+* **severity offsets** (``severity_offsets_``): margins added to the urgent / high / normal scores of the second
+  head before its arg-max, chosen by the training script on out-of-fold predictions
+  (:func:`choose_severity_offsets`): missing an urgent or high message costs a team more than answering a normal
+  one early, so the offsets trade a little precision of those tiers for recall.
 
 Without this component a model falls back to the documented rules of :mod:`feedback_nlp.classify.intent`.
 
@@ -23,7 +27,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,12 +37,13 @@ import numpy as np
 from ..text.patterns import compile_alternation
 from .components import NotFittedError
 from .intent import DEFAULT_RULES, KIND_REASONS, KINDS, PRIORITY_NAMES, Priority, PriorityRules, rule_hit
+from .modelfiles import ModelFormatError
 from .stack import StackedHead
 
 if TYPE_CHECKING:  # pragma: no cover
     from .sentiment import SentimentModel
 
-__all__ = ["IntentModel"]
+__all__ = ["IntentModel", "SeverityInputs", "choose_severity_offsets", "simulate_priorities"]
 
 _FORMAT = "feedback_nlp.intent/1"
 _SEVERITIES = ("urgent", "high", "normal")
@@ -63,6 +69,101 @@ def rule_features(docs: Sequence[str], rules: PriorityRules = DEFAULT_RULES) -> 
 _ANY: dict[tuple[str, ...], re.Pattern[str]] = {}
 
 
+@dataclass(frozen=True)
+class SeverityInputs:
+    """What the priority of a batch depends on besides the severity offsets (see
+    :meth:`IntentModel.severity_inputs`): the predicted ``kinds``, the tier the rules give (``rule_tiers``:
+    urgent / high / normal) and the severity head's margins (n, 3) in ``classes`` order."""
+
+    kinds: tuple[str, ...]
+    rule_tiers: tuple[str, ...]
+    margins: np.ndarray
+    classes: tuple[str, ...]
+
+    def take(self, rows: Sequence[int]) -> SeverityInputs:
+        """The inputs of ``rows`` only."""
+        idx = [int(i) for i in rows]
+        return SeverityInputs(tuple(self.kinds[i] for i in idx), tuple(self.rule_tiers[i] for i in idx),
+                              self.margins[idx], self.classes)
+
+    @classmethod
+    def gather(cls, parts: Sequence[tuple[Sequence[int], SeverityInputs]], n: int) -> SeverityInputs:
+        """One set of inputs for rows ``0..n-1`` from ``(rows, inputs)`` parts (e.g. out-of-fold predictions)."""
+        if not parts:
+            raise ValueError("no parts to gather")
+        classes = parts[0][1].classes
+        kinds, tiers = [""] * n, [""] * n
+        margins = np.zeros((n, len(classes)))
+        for rows, part in parts:
+            if part.classes != classes:
+                raise ValueError(f"severity classes differ between parts: {part.classes} vs {classes}")
+            for j, i in enumerate(rows):
+                kinds[i], tiers[i] = part.kinds[j], part.rule_tiers[j]
+                margins[i] = part.margins[j]
+        return cls(tuple(kinds), tuple(tiers), margins, classes)
+
+
+def simulate_priorities(inputs: SeverityInputs, offsets: Mapping[str, float] | None = None) -> np.ndarray:
+    """The priority names :meth:`IntentModel.predict_prepared` gives with ``offsets``, without re-reading texts.
+
+    >>> x = SeverityInputs(("complaint", "praise"), ("normal", "normal"), np.array([[0.0, 0.2, -0.1]] * 2),
+    ...                    ("high", "normal", "urgent"))
+    >>> simulate_priorities(x).tolist(), simulate_priorities(x, {"urgent": 0.5}).tolist()
+    (['normal', 'none'], ['urgent', 'none'])
+    """
+    off = np.array([float((offsets or {}).get(c, 0.0)) for c in inputs.classes])
+    learned = np.asarray(inputs.classes)[(inputs.margins + off).argmax(axis=1)] if len(inputs.kinds) else []
+    rank = {p.value: p.rank for p in Priority}
+    out = []
+    for kind, floor, tier in zip(inputs.kinds, inputs.rule_tiers, learned):
+        if kind in ("praise", "other"):
+            out.append("none")
+        elif kind == "suggestion":
+            out.append("suggestion")
+        else:
+            out.append(max(str(tier), floor, key=rank.__getitem__))
+    return np.asarray(out, dtype=object)
+
+
+def choose_severity_offsets(inputs: SeverityInputs, truth: Sequence[str], min_precision: float = 0.64,
+                            grid: Sequence[float] = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+                            ) -> dict[str, float]:
+    """Offsets for the urgent and high scores (normal stays 0) that maximise priority accuracy plus the recall of
+    urgent + high on out-of-fold ``inputs`` (``truth``: the labelled priorities), among those that keep the
+    precision of urgent + high at ``min_precision`` or more; all zeros when none does better than no offsets.
+    Ties go to the smaller offsets.
+
+    >>> x = SeverityInputs(("complaint",) * 4, ("normal",) * 4,
+    ...                    np.array([[-1, 0, -0.3], [-1, 0, -2], [-1, 0, -0.2], [-1, 0, -3]]),
+    ...                    ("high", "normal", "urgent"))
+    >>> choose_severity_offsets(x, ["urgent", "normal", "urgent", "normal"], grid=(0.0, 0.5))
+    {'urgent': 0.5, 'high': 0.0}
+    """
+    y = np.asarray([str(t) for t in truth], dtype=object)
+    if len(y) != len(inputs.kinds):
+        raise ValueError(f"{len(y)} labelled priorities for {len(inputs.kinds)} rows of inputs")
+    best = {"urgent": 0.0, "high": 0.0}
+    if not len(y):
+        return best
+    hot = np.isin(y, ("urgent", "high"))
+
+    def score(off: Mapping[str, float]) -> float:
+        p = simulate_priorities(inputs, off)
+        flagged = np.isin(p, ("urgent", "high"))
+        hits = int((hot & flagged).sum())
+        if flagged.sum() and hits / flagged.sum() < min_precision:
+            return -np.inf
+        return float((p == y).mean()) + (hits / hot.sum() if hot.sum() else 0.0)
+
+    best_score = score(best)
+    for u in grid:
+        for h in grid:
+            s = score({"urgent": float(u), "high": float(h)})
+            if s > best_score + 1e-9:
+                best, best_score = {"urgent": float(u), "high": float(h)}, s
+    return best
+
+
 class IntentModel:
     """Learned kind and priority tier (module docstring). scikit-learn style: parameters in ``__init__``, learnt
     state in attributes ending in ``_``.
@@ -77,6 +178,8 @@ class IntentModel:
     backend = "linear"
     #: How the model was made (free-form, stored in ``intent.json``).
     training_: dict[str, Any]
+    #: Margins added to the severity head's urgent / high / normal scores (module docstring), or ``None``.
+    severity_offsets_: dict[str, float] | None = None
 
     def __init__(self, C: float = 8.0, n_features: int = 2**20, rules: PriorityRules = DEFAULT_RULES,
                  class_weight: str | None = None, severity_C: float = 2.0,
@@ -136,15 +239,10 @@ class IntentModel:
         if not hasattr(self, "kind_head_"):
             raise NotFittedError("IntentModel")
 
-    def predict_prepared(self, docs: Sequence[str], sentiment: SentimentModel, features: np.ndarray | None = None,
-                         counts: Any = None) -> tuple[list[str], list[tuple[Priority, str]]]:
-        """Kinds and ``(priority, reason)`` of prepared texts (see :func:`feedback_nlp.classify.sentiment.prepare`);
-        ``features``: their ``sentiment.stacked_features(docs)`` when already computed; ``counts``: their raw n-gram
-        counts from a featurizer hashing like the kind head's (see :meth:`StackedHead.shares_counts_with`)."""
-        self._check_fitted()
-        docs = list(docs)
-        if not docs:
-            return [], []
+    def _kinds_and_severity(self, docs: list[str], sentiment: SentimentModel, features: np.ndarray | None,
+                            counts: Any) -> tuple[list[str], np.ndarray, int, dict[int, np.ndarray]]:
+        """Kinds, rule flags (n, n_rules), the number of urgent rules, and the severity head's margins (offsets
+        not added) of the complaint / inquiry rows."""
         x = sentiment.stacked_features(docs) if features is None else features
         dense = np.hstack([x, rule_features(docs, self.rules)])
         if counts is None:
@@ -156,12 +254,45 @@ class IntentModel:
         fired = [bool(row.any()) for row in flags]
         kinds = ["complaint" if f and k in ("praise", "other") else k for k, f in zip(kinds, fired)]
         sev_rows = [i for i, k in enumerate(kinds) if k in ("complaint", "inquiry")]
-        severity: dict[int, str] = {}
+        margins: dict[int, np.ndarray] = {}
         if sev_rows and self.severity_head_ is not None:
             shared = counts[sev_rows] if self.severity_head_.shares_counts_with(self.kind_head_) else None
-            pred = self.severity_head_.predict([docs[i] for i in sev_rows], self._severity_dense(dense[sev_rows]),
-                                               shared)
-            severity = {i: str(p) for i, p in zip(sev_rows, pred)}
+            z = self.severity_head_.decision_function([docs[i] for i in sev_rows],
+                                                      self._severity_dense(dense[sev_rows]), shared)
+            margins = dict(zip(sev_rows, z))
+        return kinds, flags, n_urgent, margins
+
+    def severity_inputs(self, docs: Sequence[str], sentiment: SentimentModel,
+                        features: np.ndarray | None = None) -> SeverityInputs:
+        """What :func:`choose_severity_offsets` needs about prepared texts (rows that are not complaints or
+        inquiries, or a model without a severity head, get margins that choose normal)."""
+        self._check_fitted()
+        docs = list(docs)
+        classes = (tuple(str(c) for c in self.severity_head_.classes_) if self.severity_head_ is not None
+                   else _SEVERITIES)
+        if not docs:
+            return SeverityInputs((), (), np.zeros((0, len(classes))), classes)
+        kinds, flags, n_urgent, margins = self._kinds_and_severity(docs, sentiment, features, None)
+        normal = np.where(np.asarray(classes) == "normal", 0.0, -1e6)
+        z = np.vstack([margins.get(i, normal) for i in range(len(docs))])
+        tiers = tuple("urgent" if f[:n_urgent].any() else "high" if f[n_urgent:].any() else "normal" for f in flags)
+        return SeverityInputs(tuple(kinds), tiers, z, classes)
+
+    def predict_prepared(self, docs: Sequence[str], sentiment: SentimentModel, features: np.ndarray | None = None,
+                         counts: Any = None) -> tuple[list[str], list[tuple[Priority, str]]]:
+        """Kinds and ``(priority, reason)`` of prepared texts (see :func:`feedback_nlp.classify.sentiment.prepare`);
+        ``features``: their ``sentiment.stacked_features(docs)`` when already computed; ``counts``: their raw n-gram
+        counts from a featurizer hashing like the kind head's (see :meth:`StackedHead.shares_counts_with`)."""
+        self._check_fitted()
+        docs = list(docs)
+        if not docs:
+            return [], []
+        kinds, flags, n_urgent, margins = self._kinds_and_severity(docs, sentiment, features, counts)
+        severity: dict[int, str] = {}
+        if margins and self.severity_head_ is not None:
+            classes = self.severity_head_.classes_
+            off = np.array([float((self.severity_offsets_ or {}).get(str(c), 0.0)) for c in classes])
+            severity = {i: str(classes[int((z + off).argmax())]) for i, z in margins.items()}
         out: list[tuple[Priority, str] | None] = []
         unexplained: list[tuple[int, str]] = []  # (row, tier) raised by the head without a rule: reason below
         for i, (doc, kind) in enumerate(zip(docs, kinds)):
@@ -230,7 +361,8 @@ class IntentModel:
             arrays.update(sev_arrays)
         np.savez_compressed(d / "intent.npz", **arrays)  # type: ignore[arg-type]
         state = {**self.get_config(), "rules": self.rules.to_dict(), "kind_head": kind_cfg,
-                 "severity_head": sev_cfg, "training": getattr(self, "training_", {})}
+                 "severity_head": sev_cfg, "severity_offsets": self.severity_offsets_,
+                 "training": getattr(self, "training_", {})}
         (d / "intent.json").write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")
 
     @classmethod
@@ -251,8 +383,21 @@ class IntentModel:
             m.kind_head_ = StackedHead.from_state(state["kind_head"], z, "kind_")
             m.severity_head_ = (StackedHead.from_state(state["severity_head"], z, "severity_")
                                 if state.get("severity_head") else None)
+        m.severity_offsets_ = _offsets(state.get("severity_offsets"), d / "intent.json")
         m.training_ = dict(state.get("training") or {})
         return m
 
     def __repr__(self) -> str:
         return "IntentModel(fitted)" if hasattr(self, "kind_head_") else "IntentModel(unfitted)"
+
+
+def _offsets(value: Any, where: Path) -> dict[str, float] | None:
+    """Stored severity offsets, checked: ``None`` or ``{tier: finite number}`` with tiers urgent / high / normal."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not all(
+            k in _SEVERITIES and isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v)
+            and abs(v) <= 100 for k, v in value.items()):
+        raise ModelFormatError(f"{where}: severity_offsets must map urgent / high / normal to finite numbers "
+                               f"(at most 100 in size), got {value!r}; retrain or fix the file")
+    return {str(k): float(v) for k, v in value.items()}

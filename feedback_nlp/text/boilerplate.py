@@ -30,7 +30,8 @@ _P = r"[\s,.!?;:~，。！？；：～、…]"  # punctuation / space that separ
 _URL = re.compile(r"(?:https?:/*|www\.)[0-9a-z\-._~:/?#\[\]@!$&'()*+,;=%]*|t\.cn/[0-9a-z]+")
 _RETWEET = re.compile(r"//@[^\s:：]{1,30}[:：]?")
 _MENTION = re.compile(r"@[^\s@,.!?;:，。！？；：、()（）【】\[\]]{1,20}")
-_LOCATION = re.compile(r"我在(?:这里)?[:：][^。!?！？]{0,40}$")
+# "我在这里" alone is an empty tag whose colon went with a closing stripped after it ("我在这里:。谢谢").
+_LOCATION = re.compile(r"我在(?:这里)?[:：][^。!?！？]{0,40}$|我在这里$")
 _TAG = re.compile(
     r"【(?:客户|用户|网友|市民|群众)?(?:留言|投诉|咨询|建议|反馈|求助|举报|表扬|来信|来电|工单|转发|问题|意见|"
     r"意见反馈|投诉建议|咨询投诉)】"

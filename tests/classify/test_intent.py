@@ -190,3 +190,76 @@ def test_a_complaint_graded_urgent_or_high_reads_negative() -> None:
         assert r.sentiment.label == "negative" and r.sentiment.probabilities["neutral"] == 0.0
     r = fn.classify("请问信用卡分期怎么办理？")
     assert r.sentiment.label == "neutral"
+
+
+def _small_intent_model() -> Any:
+    from feedback_nlp.classify.intent_model import IntentModel
+
+    clf = fn.load()
+    texts = ["信用卡被盗刷了两万", "请问分期怎么办理", "建议增加夜间模式", "客服态度很好谢谢", "转账失败了钱没到账",
+             "app又闪退了"] * 5
+    kinds = ["complaint", "inquiry", "suggestion", "praise", "complaint", "complaint"] * 5
+    prios = ["urgent", "normal", "suggestion", "none", "high", "normal"] * 5
+    return IntentModel(n_features=2**16).fit(texts, clf.sentiment, kinds, prios), clf
+
+
+def test_severity_offsets_match_their_simulation_and_round_trip(tmp_path: Any) -> None:
+    """The priorities the model gives with offsets are those simulate_priorities computes from its inputs, a large
+    urgent offset grades every complaint and inquiry urgent, praise stays none, and the offsets are saved."""
+    from feedback_nlp.classify.intent_model import IntentModel, simulate_priorities
+    from feedback_nlp.classify.sentiment import prepare
+
+    m, clf = _small_intent_model()
+    docs = prepare(["网点排队太久了", "请问怎么开通网银", "谢谢小王的耐心", "账户被冻结了", "建议多开窗口"])
+    inputs = m.severity_inputs(docs, clf.sentiment)
+    assert inputs.margins.shape == (5, 3) and set(inputs.classes) == {"urgent", "high", "normal"}
+    for offsets in (None, {"urgent": 0.5}, {"urgent": 50.0, "high": 1.0}):
+        m.severity_offsets_ = offsets
+        got = [str(p) for p, _ in m.predict_prepared(docs, clf.sentiment)[1]]
+        assert got == simulate_priorities(inputs, offsets).tolist()
+    kinds = inputs.kinds
+    assert all(p == "urgent" for p, k in zip(got, kinds) if k in ("complaint", "inquiry"))
+    assert all(p == "none" for p, k in zip(got, kinds) if k in ("praise", "other"))
+    m.save(tmp_path)
+    assert IntentModel.load(tmp_path).severity_offsets_ == {"urgent": 50.0, "high": 1.0}
+
+
+@pytest.mark.parametrize("bad", [{"critical": 1.0}, {"urgent": "1"}, {"urgent": float("nan")}, [1.0], {"high": True},
+                                 {"urgent": 1e9}])
+def test_bad_severity_offsets_in_a_file_are_refused(tmp_path: Any, bad: Any) -> None:
+    from feedback_nlp.classify.intent_model import IntentModel
+    from feedback_nlp.classify.modelfiles import ModelFormatError
+
+    m, _ = _small_intent_model()
+    m.save(tmp_path)
+    state = json.loads((tmp_path / "intent.json").read_text(encoding="utf-8"))
+    state["severity_offsets"] = bad
+    (tmp_path / "intent.json").write_text(json.dumps(state), encoding="utf-8")
+    with pytest.raises(ModelFormatError, match="severity_offsets"):
+        IntentModel.load(tmp_path)
+
+
+def test_choose_severity_offsets_trades_precision_for_recall_within_the_floor() -> None:
+    from feedback_nlp.classify.intent_model import SeverityInputs, choose_severity_offsets, simulate_priorities
+
+    rng = np.random.default_rng(0)
+    n = 200
+    truth = rng.choice(["urgent", "high", "normal"], size=n, p=[0.15, 0.25, 0.6])
+    # margins that lean to the truth but under-call urgent and high
+    margins = rng.normal(0.0, 1.0, size=(n, 3))
+    cls = ("high", "normal", "urgent")
+    margins[np.arange(n), [cls.index(t) for t in truth]] += 1.0
+    margins[:, 1] += 0.8
+    x = SeverityInputs(("complaint",) * n, ("normal",) * n, margins, cls)
+    for floor in (0.5, 0.7):
+        off = choose_severity_offsets(x, truth.tolist(), min_precision=floor)
+        pred = simulate_priorities(x, off)
+        flagged, hot = np.isin(pred, ("urgent", "high")), np.isin(truth, ("urgent", "high"))
+        base = np.isin(simulate_priorities(x), ("urgent", "high"))
+        assert (flagged & hot).sum() >= (base & hot).sum()  # recall never falls
+        if off != {"urgent": 0.0, "high": 0.0}:
+            assert (flagged & hot).sum() / flagged.sum() >= floor
+    # nothing to gain: all offsets zero
+    assert choose_severity_offsets(x.take(range(0)), [], 0.6) == {"urgent": 0.0, "high": 0.0}
+    gathered = SeverityInputs.gather([([1, 0], x.take([0, 1]))], 2)
+    assert gathered.kinds == ("complaint", "complaint") and np.allclose(gathered.margins[0], x.margins[1])

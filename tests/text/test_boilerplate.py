@@ -25,6 +25,7 @@ def _clean(text: str) -> str:
         ("【投诉】标题：年费乱扣", "年费乱扣"),
         ("@某某银行客服 卡被吞了 @某某银行", "卡被吞了"),
         ("手机没信号 我在:人民路", "手机没信号"),
+        ("手机没信号! 我在这里:。谢谢", "手机没信号"),  # an empty location tag before a closing
         ("详情见 http://t.cn/abc123 处理太慢", "详情见 处理太慢"),
         ("订单号：202401011234567，一直没发货", "一直没发货"),
         ("我的手机13812345678一直收到催收电话", "我的手机一直收到催收电话"),
@@ -44,6 +45,7 @@ def test_strips_boilerplate(raw: str, expected: str) -> None:
         "借了100000元",  # amounts stay
         "打12315投诉",  # short service numbers stay
         "感谢小王耐心解答",  # thanks with substance stay
+        "我在这里等了三个小时",  # 我在这里 with words after it is not a location tag
     ],
 )
 def test_keeps_substance(text: str) -> None:
