@@ -114,8 +114,9 @@ def fit_heads(clf: FeedbackClassifier, dev: pd.DataFrame | None, service: list[d
               domain_texts: tuple[list[str], list[str]] | None = None) -> FeedbackClassifier:
     """The service part of the recipe, on top of a binary review model: the domain model (``domain_texts``:
     reviews, service messages; kept when ``None``), the stacked 3-class sentiment head and the learned kind /
-    priority component, both fitted on the labelled service messages, the 3-class reviews of ``dev`` and the
-    unlabelled questions (weak neutral examples for the sentiment head only, weight ``question_weight``)."""
+    priority component, both fitted on the labelled service messages, the 3-class reviews of ``dev`` (weight
+    ``KIND_REVIEW_WEIGHT`` in the kind head) and the unlabelled questions (weak neutral examples for the sentiment
+    head only, weight ``question_weight``). The severity offsets are left unset (:func:`fit_severity_offsets`)."""
     from feedback_nlp.classify.intent_model import IntentModel
 
     if domain_texts is not None:
