@@ -263,3 +263,16 @@ def test_choose_severity_offsets_trades_precision_for_recall_within_the_floor() 
     assert choose_severity_offsets(x.take(range(0)), [], 0.6) == {"urgent": 0.0, "high": 0.0}
     gathered = SeverityInputs.gather([([1, 0], x.take([0, 1]))], 2)
     assert gathered.kinds == ("complaint", "complaint") and np.allclose(gathered.margins[0], x.margins[1])
+
+
+def test_a_service_message_graded_praise_reads_positive() -> None:
+    """The labelling guide reads praise as positive; reviews keep their binary reading (issue 13)."""
+    from feedback_nlp.classify.classifier import praise_reads_positive
+
+    for text in ("感谢客服小李，问题解决了", "谢谢小王的耐心解答"):
+        r = fn.classify(text)
+        assert r.kind == "praise" and r.sentiment.label == "positive" and r.sentiment.score > 0.5
+    probs = np.array([[0.6, 0.3, 0.1], [0.6, 0.3, 0.1], [0.6, 0.3, 0.1]])
+    got = praise_reads_positive(probs, ["praise", "praise", "complaint"], np.array([0.9, 0.2, 0.9]))
+    assert np.allclose(got[0], [0.0, 0.0, 1.0]) and np.allclose(got[1:], probs[1:])
+    assert np.allclose(probs[0], [0.6, 0.3, 0.1])  # the input is not changed in place
