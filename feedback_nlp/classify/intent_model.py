@@ -262,21 +262,29 @@ class IntentModel:
             margins = dict(zip(sev_rows, z))
         return kinds, flags, n_urgent, margins
 
+    def _inputs(self, docs: list[str], sentiment: SentimentModel, features: np.ndarray | None,
+                counts: Any) -> tuple[SeverityInputs, np.ndarray, int]:
+        """The severity inputs of prepared texts (rows that are not complaints or inquiries, or a model without a
+        severity head, get margins that choose normal), their rule flags and the number of urgent rules."""
+        classes = (tuple(str(c) for c in self.severity_head_.classes_) if self.severity_head_ is not None
+                   else _SEVERITIES)
+        kinds, flags, n_urgent, margins = self._kinds_and_severity(docs, sentiment, features, counts)
+        normal = np.where(np.asarray(classes) == "normal", 0.0, -1e6)
+        z = np.vstack([margins.get(i, normal) for i in range(len(docs))])
+        tiers = tuple("urgent" if f[:n_urgent].any() else "high" if f[n_urgent:].any() else "normal" for f in flags)
+        return SeverityInputs(tuple(kinds), tiers, z, classes), flags, n_urgent
+
     def severity_inputs(self, docs: Sequence[str], sentiment: SentimentModel,
                         features: np.ndarray | None = None) -> SeverityInputs:
         """What :func:`choose_severity_offsets` needs about prepared texts (rows that are not complaints or
         inquiries, or a model without a severity head, get margins that choose normal)."""
         self._check_fitted()
         docs = list(docs)
-        classes = (tuple(str(c) for c in self.severity_head_.classes_) if self.severity_head_ is not None
-                   else _SEVERITIES)
         if not docs:
+            classes = (tuple(str(c) for c in self.severity_head_.classes_) if self.severity_head_ is not None
+                       else _SEVERITIES)
             return SeverityInputs((), (), np.zeros((0, len(classes))), classes)
-        kinds, flags, n_urgent, margins = self._kinds_and_severity(docs, sentiment, features, None)
-        normal = np.where(np.asarray(classes) == "normal", 0.0, -1e6)
-        z = np.vstack([margins.get(i, normal) for i in range(len(docs))])
-        tiers = tuple("urgent" if f[:n_urgent].any() else "high" if f[n_urgent:].any() else "normal" for f in flags)
-        return SeverityInputs(tuple(kinds), tiers, z, classes)
+        return self._inputs(docs, sentiment, features, None)[0]
 
     def predict_prepared(self, docs: Sequence[str], sentiment: SentimentModel, features: np.ndarray | None = None,
                          counts: Any = None) -> tuple[list[str], list[tuple[Priority, str]]]:
@@ -287,45 +295,29 @@ class IntentModel:
         docs = list(docs)
         if not docs:
             return [], []
-        kinds, flags, n_urgent, margins = self._kinds_and_severity(docs, sentiment, features, counts)
-        severity: dict[int, str] = {}
-        if margins and self.severity_head_ is not None:
-            classes = self.severity_head_.classes_
-            off = np.array([float((self.severity_offsets_ or {}).get(str(c), 0.0)) for c in classes])
-            severity = {i: str(classes[int((z + off).argmax())]) for i, z in margins.items()}
+        inputs, flags, n_urgent = self._inputs(docs, sentiment, features, counts)
+        tiers = simulate_priorities(inputs, self.severity_offsets_)  # the one place the tier is decided
         out: list[tuple[Priority, str] | None] = []
         unexplained: list[tuple[int, str]] = []  # (row, tier) raised by the head without a rule: reason below
-        for i, (doc, kind) in enumerate(zip(docs, kinds)):
-            if kind in ("praise", "other"):
-                out.append((Priority.NONE, KIND_REASONS[kind]))
-            elif kind == "suggestion":
-                out.append((Priority.SUGGESTION, KIND_REASONS[kind]))
-            else:
-                got = self._explain(doc, kind, severity.get(i), bool(flags[i, :n_urgent].any()),
-                                    bool(flags[i, n_urgent:].any()))
-                if got is None:
-                    unexplained.append((i, severity[i]))
-                out.append(got)
+        for i, (doc, kind, tier) in enumerate(zip(docs, inputs.kinds, tiers)):
+            pr = Priority(str(tier))
+            reason = KIND_REASONS[kind] if pr in (Priority.NONE, Priority.SUGGESTION, Priority.NORMAL) else \
+                self._rule_reason(doc, pr, bool(flags[i, :n_urgent].any()), bool(flags[i, n_urgent:].any()))
+            if reason is None:
+                unexplained.append((i, pr.value))
+            out.append(None if reason is None else (pr, reason))
         for (i, tier), clause in zip(unexplained, self._telling_clauses([(docs[i], t) for i, t in unexplained])):
             out[i] = (Priority(tier), f"模型判断（{PRIORITY_NAMES[tier]}）：{clause}")
-        return kinds, [o for o in out if o is not None]
+        return list(inputs.kinds), [o for o in out if o is not None]
 
-    def _explain(self, doc: str, kind: str, severity: str | None, any_urgent: bool = True,
-                 any_high: bool = True) -> tuple[Priority, str] | None:
-        """``(priority, reason)``: the higher of the head's tier and the rules' tier (the standard's conditions are
-        never downgraded by the head); ``None`` when the head raised the tier and no rule fired. ``any_urgent`` /
+    def _rule_reason(self, doc: str, pr: Priority, any_urgent: bool, any_high: bool) -> str | None:
+        """Why ``doc`` got the urgent or high tier ``pr``: the rule of that tier that fired and its clause (else a
+        rule of the other tier); ``None`` when the head raised the tier and no rule fired. ``any_urgent`` /
         ``any_high``: whether a rule of that tier fires on ``doc`` (``False`` skips looking for the clause)."""
         urgent = rule_hit(self.rules.urgent, doc) if any_urgent else None
         high = rule_hit(self.rules.high, doc) if any_high else None
-        by_rules = Priority.URGENT if urgent else Priority.HIGH if high else Priority.NORMAL
-        learned = Priority(severity) if severity is not None else Priority.NORMAL
-        pr = max(learned, by_rules, key=lambda p: p.rank)
-        if pr is Priority.NORMAL:
-            return pr, KIND_REASONS[kind]
         hit = (urgent if pr is Priority.URGENT else high) or urgent or high
-        if hit is not None:
-            return pr, f"{hit[0]}：{hit[1]}"
-        return None
+        return None if hit is None else f"{hit[0]}：{hit[1]}"
 
     def _telling_clauses(self, wanted: list[tuple[str, str]]) -> list[str]:
         """Per ``(doc, tier)``: the clause the severity head scores highest for that tier (at most 40 characters);
