@@ -117,8 +117,6 @@ def fit_heads(clf: FeedbackClassifier, dev: pd.DataFrame | None, service: list[d
     priority component, both fitted on the labelled service messages, the 3-class reviews of ``dev`` (weight
     ``KIND_REVIEW_WEIGHT`` in the kind head) and the unlabelled questions (weak neutral examples for the sentiment
     head only, weight ``question_weight``). The severity offsets are left unset (:func:`fit_severity_offsets`)."""
-    from feedback_nlp.classify.intent_model import IntentModel
-
     if domain_texts is not None:
         clf.sentiment.fit_domain(*domain_texts)
     dev_rows = [] if dev is None else dev.to_dict("records")
@@ -126,42 +124,49 @@ def fit_heads(clf: FeedbackClassifier, dev: pd.DataFrame | None, service: list[d
     w = np.r_[np.ones(len(service) + len(dev_rows)), np.full(len(questions), question_weight)]
     sentiments = [r["sentiment"] for r in service] + [r["sentiment"] for r in dev_rows] + ["neutral"] * len(questions)
     clf.sentiment.fit_stacked_head(texts, sentiments, w, C=HEAD_C, polarity=POLARITY)
-    # Kind and priority learn from labelled rows only: the unlabelled questions as weak "inquiry" rows cost 7 points
-    # of kind accuracy in the 5-fold CV (many service questions are complaints in disguise).
-    n_labelled = len(service) + len(dev_rows)
-    kinds = [r["kind"] for r in service] + [r.get("kind") for r in dev_rows]
-    priorities = [r["priority"] for r in service] + [None] * len(dev_rows)
-    kind_w = np.r_[np.ones(len(service)), np.full(len(dev_rows), KIND_REVIEW_WEIGHT)]
-    clf.intent = IntentModel().fit(texts[:n_labelled], clf.sentiment, kinds, priorities, sample_weight=kind_w)
+    clf.intent = fit_intent(clf.sentiment, dev_rows, service)
     return clf
 
 
-def oof_severity_inputs(clf: FeedbackClassifier, dev: pd.DataFrame | None, service: list[dict[str, Any]],
-                        questions: list[str], folds: np.ndarray) -> Any:
-    """Out-of-fold :class:`~feedback_nlp.classify.intent_model.SeverityInputs` of ``service``: per fold, the heads
-    of :func:`fit_heads` refitted on the other folds read the fold's messages."""
-    import copy
+def fit_intent(sentiment: Any, dev_rows: list[dict[str, Any]], service: list[dict[str, Any]]) -> Any:
+    """The kind / priority component of :func:`fit_heads` on the labelled service messages and the 3-class reviews
+    ``dev_rows`` (weight ``KIND_REVIEW_WEIGHT`` in the kind head). It reads ``sentiment``'s stacked features, which
+    do not depend on the 3-class head, so it can be refitted without refitting that head."""
+    from feedback_nlp.classify.intent_model import IntentModel
 
+    # Kind and priority learn from labelled rows only: the unlabelled questions as weak "inquiry" rows cost 7 points
+    # of kind accuracy in the 5-fold CV (many service questions are complaints in disguise).
+    texts = [str(r["text"]) for r in service] + [str(r["text"]) for r in dev_rows]
+    kinds = [r["kind"] for r in service] + [r.get("kind") for r in dev_rows]
+    priorities = [r["priority"] for r in service] + [None] * len(dev_rows)
+    kind_w = np.r_[np.ones(len(service)), np.full(len(dev_rows), KIND_REVIEW_WEIGHT)]
+    return IntentModel().fit(texts, sentiment, kinds, priorities, sample_weight=kind_w)
+
+
+def oof_severity_inputs(clf: FeedbackClassifier, dev: pd.DataFrame | None, service: list[dict[str, Any]],
+                        folds: np.ndarray) -> Any:
+    """Out-of-fold :class:`~feedback_nlp.classify.intent_model.SeverityInputs` of ``service``: per fold, the kind /
+    priority component (:func:`fit_intent`) refitted on the other folds reads the fold's messages."""
     from feedback_nlp.classify.intent_model import SeverityInputs
     from feedback_nlp.classify.sentiment import prepare
 
+    dev_rows = [] if dev is None else dev.to_dict("records")
     parts = []
     for k in sorted(set(folds.tolist())):
         test = [int(i) for i in np.flatnonzero(folds == k)]
-        m = fit_heads(copy.deepcopy(clf), dev, [r for r, f in zip(service, folds) if f != k], questions)
-        assert m.intent is not None
-        parts.append((test, m.intent.severity_inputs(prepare([str(service[i]["text"]) for i in test]),
-                                                     m.sentiment)))
+        intent = fit_intent(clf.sentiment, dev_rows, [r for r, f in zip(service, folds) if f != k])
+        parts.append((test, intent.severity_inputs(prepare([str(service[i]["text"]) for i in test]),
+                                                   clf.sentiment)))
     return SeverityInputs.gather(parts, len(service))
 
 
 def fit_severity_offsets(clf: FeedbackClassifier, dev: pd.DataFrame | None, service: list[dict[str, Any]],
-                         questions: list[str], seed: int = 0) -> dict[str, float]:
+                         seed: int = 0) -> dict[str, float]:
     """Choose the intent component's severity offsets on 5-fold out-of-fold predictions of ``service``
     (:func:`~feedback_nlp.classify.intent_model.choose_severity_offsets`) and set them on ``clf``."""
     from feedback_nlp.classify.intent_model import choose_severity_offsets
 
-    inputs = oof_severity_inputs(clf, dev, service, questions, service_folds(service, 5, seed))
+    inputs = oof_severity_inputs(clf, dev, service, service_folds(service, 5, seed))
     offsets = choose_severity_offsets(inputs, [str(r["priority"]) for r in service], MIN_URGENT_HIGH_PRECISION)
     assert clf.intent is not None
     clf.intent.severity_offsets_ = offsets
@@ -181,7 +186,7 @@ def fit(train: pd.DataFrame, dev: pd.DataFrame | None = None, seed: int = 0,
         reviews = train["text"].sample(n=min(DOMAIN_REVIEWS, len(train)), random_state=seed).astype(str).tolist()
         domain = (reviews, [str(r["text"]) for r in service] + list(questions or []) + list(service_unlabeled or []))
         clf = fit_heads(clf, dev, service, questions or [], domain_texts=domain)
-        fit_severity_offsets(clf, dev, service, questions or [], seed)
+        fit_severity_offsets(clf, dev, service, seed)
         return clf
     if dev is not None:
         clf.sentiment.fit_three_way(dev["text"].tolist(), dev["sentiment"].tolist())

@@ -61,6 +61,18 @@ FRAME_COLUMNS: tuple[str, ...] = (
 )
 
 
+def _move_mass(probs: np.ndarray, rows: Sequence[int], sources: Sequence[int], target: int) -> np.ndarray:
+    """``probs`` (a copy when anything moves) with the probability of columns ``sources`` moved to column
+    ``target`` in ``rows``."""
+    if not rows:
+        return probs
+    out = np.array(probs, dtype=np.float64, copy=True)
+    src = list(sources)
+    out[rows, target] += out[np.ix_(rows, src)].sum(axis=1)
+    out[np.ix_(rows, src)] = 0.0
+    return out
+
+
 def harm_reads_negative(probs: np.ndarray, kinds: Sequence[str], priorities: Sequence[Priority]) -> np.ndarray:
     """Sentiment probabilities with the neutral mass of every complaint graded urgent or high moved to negative.
 
@@ -73,14 +85,8 @@ def harm_reads_negative(probs: np.ndarray, kinds: Sequence[str], priorities: Seq
     >>> harm_reads_negative(np.array([[0.3, 0.6, 0.1]]), ["complaint"], [Priority.URGENT]).round(2).tolist()
     [[0.9, 0.0, 0.1]]
     """
-    rows = [i for i, (k, p) in enumerate(zip(kinds, priorities))
-            if k == "complaint" and p in (Priority.URGENT, Priority.HIGH)]
-    if not rows:
-        return probs
-    out = np.array(probs, dtype=np.float64, copy=True)
-    out[rows, 0] += out[rows, 1]
-    out[rows, 1] = 0.0
-    return out
+    return _move_mass(probs, [i for i, (k, p) in enumerate(zip(kinds, priorities))
+                              if k == "complaint" and p in (Priority.URGENT, Priority.HIGH)], (1,), 0)
 
 
 def praise_reads_positive(probs: np.ndarray, kinds: Sequence[str], service: np.ndarray) -> np.ndarray:
@@ -95,13 +101,8 @@ def praise_reads_positive(probs: np.ndarray, kinds: Sequence[str], service: np.n
     >>> praise_reads_positive(np.array([[0.5, 0.3, 0.2]] * 2), ["praise", "praise"], np.array([0.9, 0.1])).tolist()
     [[0.0, 0.0, 1.0], [0.5, 0.3, 0.2]]
     """
-    rows = [i for i, (k, g) in enumerate(zip(kinds, service)) if k == "praise" and g >= 0.5]
-    if not rows:
-        return probs
-    out = np.array(probs, dtype=np.float64, copy=True)
-    out[rows, 2] += out[rows, 0] + out[rows, 1]
-    out[rows, :2] = 0.0
-    return out
+    return _move_mass(probs, [i for i, (k, g) in enumerate(zip(kinds, service)) if k == "praise" and g >= 0.5],
+                      (0, 1), 2)
 
 
 class FeedbackClassifier:
