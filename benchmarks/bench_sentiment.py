@@ -74,6 +74,7 @@ def train_script() -> Any:
     spec = importlib.util.spec_from_file_location("_bench_train_default_model", path)
     assert spec is not None and spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # dataclasses look their module up there
     spec.loader.exec_module(mod)
     return mod
 

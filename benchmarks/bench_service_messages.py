@@ -13,9 +13,9 @@ Run from the repository root after ``scripts/train_default_model.py`` and ``scri
    model's labelled parts on the other folds + the labelled reviews (``TopicModel.refit_labelled``; its weak
    supervision never sees a label); its service thresholds are chosen on the other folds' out-of-fold scores
    (the test fold's labels never pick its thresholds, though they trained the models that scored the other
-   folds); the intent component's severity offsets are nested the same way (``choose_severity_offsets`` on the
-   other folds' out-of-fold severity inputs). The binary review model is the shipped one: it never saw a service
-   message.
+   folds); the intent component's severity offsets and kind-sentiment weight are nested the same way
+   (``choose_oof`` of the training script on the other folds' out-of-fold readings). The binary review model is
+   the shipped one: it never saw a service message.
    Metrics pooled over the folds and per source, with the kind and priority confusion matrices.
 2. **Held-out part**: fold 0 alone (the 20% ``split_service`` holds out), per source.
 3. **Baseline**: a plain char 1-4-gram TF-IDF logistic regression (one-vs-rest, C=10) on the same folds, trained
@@ -80,6 +80,7 @@ def script(name: str) -> Any:
     spec = importlib.util.spec_from_file_location(f"_bench_{name}", REPO / "scripts" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # dataclasses look their module up there
     spec.loader.exec_module(mod)
     return mod
 
@@ -90,13 +91,10 @@ def cross_validate(shipped: fn.FeedbackClassifier, rows: list[dict[str, Any]], f
 
     The topic model's service thresholds are nested: pass 1 scores every fold with the topic parts fitted on the
     other folds; in pass 2 each fold gets the thresholds chosen (``choose_service_thresholds``) on the other
-    folds' pass-1 scores, so a fold's labels never choose its own thresholds. The severity offsets likewise
-    (``choose_severity_offsets`` on the other folds' pass-1 severity inputs)."""
-    from feedback_nlp.classify.intent_model import SeverityInputs, choose_severity_offsets
-    from feedback_nlp.classify.sentiment import prepare
-
+    folds' pass-1 scores, so a fold's labels never choose its own thresholds. The severity offsets and the
+    kind-sentiment weight likewise (``choose_oof`` of the training script on the other folds' pass-1 readings)."""
     ks = sorted(set(folds.tolist()))
-    severity_parts = []
+    reading_parts = []
     models: dict[int, fn.FeedbackClassifier] = {}
     topic_p = np.zeros((len(rows), len(shipped.topics.topics_) if shipped.topics is not None else 0))
     for k in ks:
@@ -110,18 +108,19 @@ def cross_validate(shipped: fn.FeedbackClassifier, rows: list[dict[str, Any]], f
                                                      [r["topics"] for r in dev_topics + train])
             topic_p[test] = m.topics.predict_proba([rows[i]["text"] for i in test], m.sentiment)
         if m.intent is not None:
-            severity_parts.append((test.tolist(), m.intent.severity_inputs(
-                prepare([str(rows[i]["text"]) for i in test]), m.sentiment)))
+            reading_parts.append((test.tolist(), tdm.ServiceOOF.read(m.sentiment, m.intent,
+                                                                     [str(rows[i]["text"]) for i in test])))
         models[k] = m
         log(f"fold {k}: {len(train)} train / {len(test)} test, {time.time() - t0:.0f}s")
-    severity = SeverityInputs.gather(severity_parts, len(rows)) if severity_parts else None
+    readings = tdm.ServiceOOF.gather(reading_parts, len(rows)) if reading_parts else None
     out: list[Any] = [None] * len(rows)
     for k in ks:
         m, test, other = models[k], np.flatnonzero(folds == k), np.flatnonzero(folds != k)
-        if m.intent is not None and severity is not None and shipped.intent is not None \
+        if m.intent is not None and readings is not None and shipped.intent is not None \
                 and shipped.intent.severity_offsets_ is not None:
-            m.intent.severity_offsets_ = choose_severity_offsets(
-                severity.take(other), [str(rows[i]["priority"]) for i in other], tdm.MIN_URGENT_HIGH_PRECISION)
+            offsets, weight = tdm.choose_oof(readings.take(other), [rows[i] for i in other])
+            m.intent.severity_offsets_ = offsets
+            m.intent.kind_sentiment_weight_ = weight if shipped.intent.kind_sentiment_weight_ > 0 else 0.0
         if m.topics is not None and shipped.topics.service_thresholds_ is not None:
             m.topics.service_thresholds_ = tdt.choose_service_thresholds(
                 topic_p[other], [rows[i] for i in other], list(m.topics.topics_))

@@ -34,7 +34,8 @@ from .topics import TopicModel
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["EMPTY_SENTIMENT", "FRAME_COLUMNS", "MODEL_FORMAT", "FeedbackClassifier", "ModelFormatError"]
+__all__ = ["EMPTY_SENTIMENT", "FRAME_COLUMNS", "MODEL_FORMAT", "FeedbackClassifier", "ModelFormatError",
+           "service_sentiment"]
 
 #: Major format of model directories this version reads; a directory of another major is refused.
 MODEL_FORMAT = 1
@@ -103,6 +104,30 @@ def praise_reads_positive(probs: np.ndarray, kinds: Sequence[str], service: np.n
     """
     return _move_mass(probs, [i for i, (k, g) in enumerate(zip(kinds, service)) if k == "praise" and g >= 0.5],
                       (0, 1), 2)
+
+
+def service_sentiment(probs: np.ndarray, kinds: Sequence[str], priorities: Sequence[Priority],
+                      service: np.ndarray | None, implied: np.ndarray | None = None,
+                      weight: float = 0.0) -> np.ndarray:
+    """The sentiment probabilities a classifier with a learned intent component gives: the kind-implied sentiment
+    ``implied`` (:meth:`~feedback_nlp.classify.intent_model.IntentModel.implied_sentiment`) blended in with
+    ``weight`` by P(service message) (``service``; ``None``: no domain model, nothing blended,
+    :func:`~feedback_nlp.classify.intent_model.blend_kind_sentiment`), then :func:`harm_reads_negative` and
+    :func:`praise_reads_positive`.
+
+    >>> import numpy as np
+    >>> service_sentiment(np.array([[0.2, 0.8, 0.0]]), ["complaint"], [Priority.NORMAL], np.array([1.0]),
+    ...                   np.array([[1.0, 0.0, 0.0]]), 0.5).tolist()
+    [[0.6, 0.4, 0.0]]
+    """
+    from .intent_model import blend_kind_sentiment
+
+    if service is not None and implied is not None and weight > 0:
+        probs = blend_kind_sentiment(probs, implied, service, weight)
+    probs = harm_reads_negative(probs, kinds, priorities)
+    if service is not None:
+        probs = praise_reads_positive(probs, kinds, service)
+    return probs
 
 
 class FeedbackClassifier:
@@ -201,10 +226,12 @@ class FeedbackClassifier:
         elif self.topics is not None:
             hits = self.topics.predict_hits_prepared(docs, self.sentiment)
         if self.intent is not None:
-            kinds, priorities = self.intent.predict_prepared(docs, self.sentiment, features, counts)
-            probs = harm_reads_negative(probs, kinds, [p for p, _ in priorities])
-            if features is not None and has_domain:
-                probs = praise_reads_positive(probs, kinds, features[:, -1])
+            reading = self.intent.read_prepared(docs, self.sentiment, features, counts)
+            kinds, priorities = list(reading.kinds), list(reading.priorities)
+            service = features[:, -1] if features is not None and has_domain else None
+            weight = self.intent.kind_sentiment_weight_
+            implied = self.intent.implied_sentiment(reading.kind_proba) if weight > 0 else None
+            probs = service_sentiment(probs, kinds, [p for p, _ in priorities], service, implied, weight)
             sentiments = self.sentiment.sentiments_from_proba(probs)
         else:
             sentiments = self.sentiment.sentiments_from_proba(probs)

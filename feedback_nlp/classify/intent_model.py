@@ -14,6 +14,17 @@
   head before its arg-max, chosen by the training script on out-of-fold predictions
   (:func:`choose_severity_offsets`): missing an urgent or high message costs a team more than answering a normal
   one early, so the offsets trade a little precision of those tiers for recall.
+* **register** (``register_head_``, optional): which kind of platform a text reads like (a complaint platform, a
+  help desk, a forum, a city message board, a question to a service assistant, a review), learnt from the
+  *source* of unlabelled texts (no labels needed, :func:`fit_register`). Its probabilities are dense features of
+  both heads: that the same words are chatter on a forum and a complaint on a complaint platform is more than a
+  few hundred labelled messages can teach the n-grams.
+* **sentiment from kind** (``sentiment_given_kind_``, ``kind_sentiment_weight_``): the labelling guide ties
+  sentiment to kind (a complaint is negative, praise positive, a question or proposal neutral unless it reports a
+  problem). :meth:`IntentModel.implied_sentiment` turns kind probabilities into the sentiment they imply (the
+  labelled P(sentiment | kind)); the classifier blends that into a service message's sentiment
+  (:func:`blend_kind_sentiment`) with a weight chosen by the training script on out-of-fold predictions
+  (:func:`choose_kind_sentiment_weight`).
 
 Without this component a model falls back to the documented rules of :mod:`feedback_nlp.classify.intent`.
 
@@ -27,7 +38,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,7 +54,8 @@ from .stack import StackedHead
 if TYPE_CHECKING:  # pragma: no cover
     from .sentiment import SentimentModel
 
-__all__ = ["IntentModel", "SeverityInputs", "choose_severity_offsets", "simulate_priorities"]
+__all__ = ["IntentModel", "IntentReading", "SeverityInputs", "blend_kind_sentiment", "choose_kind_sentiment_weight",
+           "choose_severity_offsets", "fit_register", "simulate_priorities"]
 
 _FORMAT = "feedback_nlp.intent/1"
 _SEVERITIES = ("urgent", "high", "normal")
@@ -164,6 +176,85 @@ def choose_severity_offsets(inputs: SeverityInputs, truth: Sequence[str], min_pr
     return best
 
 
+#: Sentiment columns of :meth:`IntentModel.implied_sentiment` (the classifier's order).
+_SENTIMENTS = ("negative", "neutral", "positive")
+#: Weights :func:`choose_kind_sentiment_weight` tries.
+KIND_SENTIMENT_GRID = tuple(round(float(w), 1) for w in np.arange(0.0, 1.01, 0.1))
+
+
+def fit_register(texts: Sequence[str], registers: Sequence[str], C: float = 2.0, n_features: int = 2**20,
+                 min_df: int = 3) -> StackedHead:
+    """A register model: which platform a text reads like, learnt from ``(text, source)`` pairs of *unlabelled*
+    texts (``registers``: where each text was posted, e.g. "forum", "help_desk"; at least two). Hashes like the kind
+    head (same n-gram range and ``n_features``), so at inference it reuses the kind head's counts.
+
+    >>> h = fit_register(["请问怎么开通？", "这家银行乱扣费，要求退款", "请问在哪里办理？", "乱收费还不处理"] * 5,
+    ...                  ["question", "complaint", "question", "complaint"] * 5, n_features=2**12, min_df=1)
+    >>> h.classes_.tolist()
+    ['complaint', 'question']
+    """
+    from .sentiment import prepare
+
+    texts, labels = list(texts), [str(r) for r in registers]
+    if len(texts) != len(labels):
+        raise ValueError(f"{len(texts)} texts but {len(labels)} registers")
+    if len(set(labels)) < 2:
+        raise ValueError("a register model needs texts from at least two registers (sources)")
+    docs = prepare([str(t) for t in texts])
+    return StackedHead(C=C, n_features=n_features, min_df=min_df).fit(docs, np.zeros((len(docs), 0)), labels)
+
+
+def blend_kind_sentiment(probs: np.ndarray, implied: np.ndarray, service: np.ndarray, weight: float) -> np.ndarray:
+    """Sentiment probabilities with the kind-implied ones blended in: ``(1 - w g) * probs + w g * implied`` per row
+    (``g``: P(service message), so reviews keep their own reading; ``w``: ``weight`` in [0, 1]).
+
+    >>> blend_kind_sentiment(np.array([[0.2, 0.8, 0.0]]), np.array([[1.0, 0.0, 0.0]]), np.array([1.0]), 0.5).tolist()
+    [[0.6, 0.4, 0.0]]
+    """
+    if not 0.0 <= float(weight) <= 1.0:
+        raise ValueError(f"weight must be in [0, 1], got {weight!r}")
+    if weight == 0.0:
+        return probs
+    w = float(weight) * np.clip(np.asarray(service, dtype=np.float64), 0.0, 1.0)[:, None]
+    out: np.ndarray = (1.0 - w) * probs + w * implied
+    return out
+
+
+def choose_kind_sentiment_weight(final: Callable[[float], Sequence[str]], truth: Sequence[str],
+                                 grid: Sequence[float] = KIND_SENTIMENT_GRID) -> float:
+    """The weight of ``grid`` whose sentiment labels ``final(weight)`` score best against ``truth`` (accuracy +
+    macro-F1, out-of-fold predictions); ties go to the smaller weight.
+
+    >>> choose_kind_sentiment_weight(lambda w: ["negative", "neutral"] if w >= 0.5 else ["neutral", "neutral"],
+    ...                              ["negative", "neutral"], grid=(0.0, 0.5, 1.0))
+    0.5
+    """
+    from sklearn.metrics import accuracy_score, f1_score
+
+    y = [str(t) for t in truth]
+    best, best_score = 0.0, -np.inf
+    for w in grid:
+        p = [str(v) for v in final(float(w))]
+        if len(p) != len(y):
+            raise ValueError(f"{len(p)} predictions for {len(y)} labels")
+        score = float(accuracy_score(y, p) + f1_score(y, p, average="macro")) if y else 0.0
+        if score > best_score + 1e-9:
+            best, best_score = float(w), score
+    return best
+
+
+@dataclass(frozen=True)
+class IntentReading:
+    """What :meth:`IntentModel.read_prepared` says about a batch: kinds, ``(priority, reason)`` pairs and the kind
+    head's probabilities (n, n_kinds) in ``kind_classes`` order (before the rule that makes a message with an urgent
+    or high rule a complaint)."""
+
+    kinds: tuple[str, ...]
+    priorities: tuple[tuple[Priority, str], ...]
+    kind_proba: np.ndarray
+    kind_classes: tuple[str, ...]
+
+
 class IntentModel:
     """Learned kind and priority tier (module docstring). scikit-learn style: parameters in ``__init__``, learnt
     state in attributes ending in ``_``.
@@ -180,6 +271,13 @@ class IntentModel:
     training_: dict[str, Any]
     #: Margins added to the severity head's urgent / high / normal scores (module docstring), or ``None``.
     severity_offsets_: dict[str, float] | None = None
+    #: The register model whose probabilities both heads read (module docstring), or ``None``.
+    register_head_: StackedHead | None = None
+    #: P(sentiment | kind) of the labelled messages (n_kinds, 3) in ``kind_head_.classes_`` and
+    #: negative / neutral / positive order, or ``None``: what :meth:`implied_sentiment` returns.
+    sentiment_given_kind_: np.ndarray | None = None
+    #: How much of a service message's sentiment comes from its kind (:func:`blend_kind_sentiment`); 0: none.
+    kind_sentiment_weight_: float = 0.0
 
     def __init__(self, C: float = 8.0, n_features: int = 2**20, rules: PriorityRules = DEFAULT_RULES,
                  class_weight: str | None = None, severity_C: float = 2.0,
@@ -194,11 +292,16 @@ class IntentModel:
     # ---------------------------------------------------------------- training
     def fit(self, texts: Sequence[str], sentiment: SentimentModel, kinds: Sequence[str | None],
             priorities: Sequence[str | None] | None = None,
-            sample_weight: Sequence[float] | np.ndarray | None = None) -> IntentModel:
+            sample_weight: Sequence[float] | np.ndarray | None = None,
+            sentiments: Sequence[str | None] | None = None,
+            register_head: StackedHead | None = None) -> IntentModel:
         """Fit the kind head on rows with a kind, the priority head on complaint / inquiry rows with a priority.
 
         ``sentiment``: the fitted sentiment model whose binary features the kind head reads (give texts it was not
-        trained on). ``None`` in ``kinds`` / ``priorities`` marks an unknown label (the row is skipped there).
+        trained on). ``None`` in ``kinds`` / ``priorities`` / ``sentiments`` marks an unknown label (the row is
+        skipped there). ``sentiments``: labelled sentiments of the rows whose P(sentiment | kind) the classifier
+        may blend in (``sentiment_given_kind_``; give service messages, ``None`` for other rows).
+        ``register_head``: a fitted register model (:func:`fit_register`) whose probabilities both heads read.
         """
         from .sentiment import prepare
 
@@ -208,13 +311,24 @@ class IntentModel:
         for k in kinds:
             if k is not None and k not in KINDS:
                 raise ValueError(f"kind {k!r} is not one of {KINDS}")
+        if sentiments is not None and len(sentiments) != len(texts):
+            raise ValueError("texts and sentiments must have the same length")
         w = np.ones(len(texts)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
         docs = prepare(texts)
-        dense = np.hstack([sentiment.stacked_features(docs), rule_features(docs, self.rules)])
+        self.register_head_ = register_head
+        dense = self._dense(docs, sentiment, None, None)
         has_kind = np.array([k is not None for k in kinds])
         idx = [int(i) for i in np.flatnonzero(has_kind)]
         self.kind_head_ = StackedHead(C=self.C, n_features=self.n_features, class_weight=self.class_weight).fit(
             [docs[i] for i in idx], dense[idx], [str(kinds[i]) for i in idx], w[idx])
+        self.sentiment_given_kind_ = None
+        if sentiments is not None:
+            table = np.full((len(self.kind_head_.classes_), len(_SENTIMENTS)), 0.5)  # add-half smoothing
+            row = {str(c): j for j, c in enumerate(self.kind_head_.classes_)}
+            for k, sent in zip(kinds, sentiments):
+                if k is not None and sent in _SENTIMENTS:
+                    table[row[str(k)], _SENTIMENTS.index(str(sent))] += 1.0
+            self.sentiment_given_kind_ = table / table.sum(axis=1, keepdims=True)
         self.severity_head_: StackedHead | None = None
         if priorities is not None:
             sev = [i for i, (k, p) in enumerate(zip(kinds, priorities))
@@ -225,6 +339,18 @@ class IntentModel:
                     [docs[i] for i in sev], self._severity_dense(dense[sev]), [str(priorities[i]) for i in sev],
                     w[sev])
         return self
+
+    def _dense(self, docs: list[str], sentiment: SentimentModel, features: np.ndarray | None,
+               counts: Any) -> np.ndarray:
+        """The heads' dense features: the sentiment model's stacked features (``features`` when computed), the
+        register probabilities (with a register model) and the rule flags, last (``rule_features``)."""
+        parts = [sentiment.stacked_features(docs) if features is None else features]
+        reg = self.register_head_
+        if reg is not None:
+            shared = counts if counts is not None and reg.shares_counts_with(self.kind_head_) else None
+            parts.append(reg.predict_proba(docs, np.zeros((len(docs), 0)), shared))
+        parts.append(rule_features(docs, self.rules))
+        return np.hstack(parts)
 
     @staticmethod
     def _severity_dense(dense: np.ndarray) -> np.ndarray:
@@ -240,14 +366,14 @@ class IntentModel:
             raise NotFittedError("IntentModel")
 
     def _kinds_and_severity(self, docs: list[str], sentiment: SentimentModel, features: np.ndarray | None,
-                            counts: Any) -> tuple[list[str], np.ndarray, int, dict[int, np.ndarray]]:
-        """Kinds, rule flags (n, n_rules), the number of urgent rules, and the severity head's margins (offsets
-        not added) of the complaint / inquiry rows."""
-        x = sentiment.stacked_features(docs) if features is None else features
-        dense = np.hstack([x, rule_features(docs, self.rules)])
+                            counts: Any) -> tuple[list[str], np.ndarray, int, dict[int, np.ndarray], np.ndarray]:
+        """Kinds, rule flags (n, n_rules), the number of urgent rules, the severity head's margins (offsets
+        not added) of the complaint / inquiry rows and the kind head's probabilities."""
         if counts is None:
-            counts = self.kind_head_.featurizer_.counts(docs)  # hashed once for both heads
-        kinds = [str(k) for k in self.kind_head_.predict(docs, dense, counts)]
+            counts = self.kind_head_.featurizer_.counts(docs)  # hashed once for every head
+        dense = self._dense(docs, sentiment, features, counts)
+        kind_proba = self.kind_head_.predict_proba(docs, dense, counts)
+        kinds = [str(k) for k in self.kind_head_.classes_[kind_proba.argmax(axis=1)]]
         # A message on which an urgent / high rule fires reports a problem: never praise or chatter.
         n_urgent, n_rules = len(self.rules.urgent), len(self.rules.urgent) + len(self.rules.high)
         flags: np.ndarray = np.asarray(dense[:, -n_rules:] > 0)  # which rules fire on each text (rule_features)
@@ -260,19 +386,20 @@ class IntentModel:
             z = self.severity_head_.decision_function([docs[i] for i in sev_rows],
                                                       self._severity_dense(dense[sev_rows]), shared)
             margins = dict(zip(sev_rows, z))
-        return kinds, flags, n_urgent, margins
+        return kinds, flags, n_urgent, margins, kind_proba
 
     def _inputs(self, docs: list[str], sentiment: SentimentModel, features: np.ndarray | None,
-                counts: Any) -> tuple[SeverityInputs, np.ndarray, int]:
+                counts: Any) -> tuple[SeverityInputs, np.ndarray, int, np.ndarray]:
         """The severity inputs of prepared texts (rows that are not complaints or inquiries, or a model without a
-        severity head, get margins that choose normal), their rule flags and the number of urgent rules."""
+        severity head, get margins that choose normal), their rule flags, the number of urgent rules and the kind
+        probabilities."""
         classes = (tuple(str(c) for c in self.severity_head_.classes_) if self.severity_head_ is not None
                    else _SEVERITIES)
-        kinds, flags, n_urgent, margins = self._kinds_and_severity(docs, sentiment, features, counts)
+        kinds, flags, n_urgent, margins, kind_proba = self._kinds_and_severity(docs, sentiment, features, counts)
         normal = np.where(np.asarray(classes) == "normal", 0.0, -1e6)
         z = np.vstack([margins.get(i, normal) for i in range(len(docs))])
         tiers = tuple("urgent" if f[:n_urgent].any() else "high" if f[n_urgent:].any() else "normal" for f in flags)
-        return SeverityInputs(tuple(kinds), tiers, z, classes), flags, n_urgent
+        return SeverityInputs(tuple(kinds), tiers, z, classes), flags, n_urgent, kind_proba
 
     def severity_inputs(self, docs: Sequence[str], sentiment: SentimentModel,
                         features: np.ndarray | None = None) -> SeverityInputs:
@@ -291,11 +418,27 @@ class IntentModel:
         """Kinds and ``(priority, reason)`` of prepared texts (see :func:`feedback_nlp.classify.sentiment.prepare`);
         ``features``: their ``sentiment.stacked_features(docs)`` when already computed; ``counts``: their raw n-gram
         counts from a featurizer hashing like the kind head's (see :meth:`StackedHead.shares_counts_with`)."""
+        r = self.read_prepared(docs, sentiment, features, counts)
+        return list(r.kinds), list(r.priorities)
+
+    def implied_sentiment(self, kind_proba: np.ndarray) -> np.ndarray | None:
+        """The sentiment probabilities (n, 3; negative / neutral / positive) that kind probabilities imply through
+        the labelled P(sentiment | kind), or ``None`` when the model has no such table."""
+        if self.sentiment_given_kind_ is None:
+            return None
+        # einsum, not a matrix product: a row's result does not depend on the batch it came in.
+        out: np.ndarray = np.einsum("ik,kc->ic", np.asarray(kind_proba, dtype=np.float64), self.sentiment_given_kind_)
+        return out
+
+    def read_prepared(self, docs: Sequence[str], sentiment: SentimentModel, features: np.ndarray | None = None,
+                      counts: Any = None) -> IntentReading:
+        """:meth:`predict_prepared` with the kind probabilities as well (:class:`IntentReading`)."""
         self._check_fitted()
         docs = list(docs)
+        classes = tuple(str(c) for c in self.kind_head_.classes_)
         if not docs:
-            return [], []
-        inputs, flags, n_urgent = self._inputs(docs, sentiment, features, counts)
+            return IntentReading((), (), np.zeros((0, len(classes))), classes)
+        inputs, flags, n_urgent, kind_proba = self._inputs(docs, sentiment, features, counts)
         tiers = simulate_priorities(inputs, self.severity_offsets_)  # the one place the tier is decided
         out: list[tuple[Priority, str] | None] = []
         unexplained: list[tuple[int, str]] = []  # (row, tier) raised by the head without a rule: reason below
@@ -308,7 +451,7 @@ class IntentModel:
             out.append(None if reason is None else (pr, reason))
         for (i, tier), clause in zip(unexplained, self._telling_clauses([(docs[i], t) for i, t in unexplained])):
             out[i] = (Priority(tier), f"模型判断（{PRIORITY_NAMES[tier]}）：{clause}")
-        return list(inputs.kinds), [o for o in out if o is not None]
+        return IntentReading(inputs.kinds, tuple(o for o in out if o is not None), kind_proba, classes)
 
     def _rule_reason(self, doc: str, pr: Priority, any_urgent: bool, any_high: bool) -> str | None:
         """Why ``doc`` got the urgent or high tier ``pr``: the rule of that tier that fired and its clause (else a
@@ -351,9 +494,16 @@ class IntentModel:
         if self.severity_head_ is not None:
             sev_cfg, sev_arrays = self.severity_head_.to_state("severity_")
             arrays.update(sev_arrays)
+        reg_cfg = None
+        if self.register_head_ is not None:
+            reg_cfg, reg_arrays = self.register_head_.to_state("register_")
+            arrays.update(reg_arrays)
         np.savez_compressed(d / "intent.npz", **arrays)  # type: ignore[arg-type]
         state = {**self.get_config(), "rules": self.rules.to_dict(), "kind_head": kind_cfg,
-                 "severity_head": sev_cfg, "severity_offsets": self.severity_offsets_,
+                 "severity_head": sev_cfg, "severity_offsets": self.severity_offsets_, "register_head": reg_cfg,
+                 "sentiment_given_kind": (None if self.sentiment_given_kind_ is None
+                                          else self.sentiment_given_kind_.tolist()),
+                 "kind_sentiment_weight": self.kind_sentiment_weight_,
                  "training": getattr(self, "training_", {})}
         (d / "intent.json").write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")
 
@@ -375,6 +525,11 @@ class IntentModel:
             m.kind_head_ = StackedHead.from_state(state["kind_head"], z, "kind_")
             m.severity_head_ = (StackedHead.from_state(state["severity_head"], z, "severity_")
                                 if state.get("severity_head") else None)
+            m.register_head_ = (StackedHead.from_state(state["register_head"], z, "register_")
+                                if state.get("register_head") else None)
+        m.sentiment_given_kind_, m.kind_sentiment_weight_ = _kind_sentiment(
+            state.get("sentiment_given_kind"), state.get("kind_sentiment_weight", 0.0), len(m.kind_head_.classes_),
+            d / "intent.json")
         m.severity_offsets_ = _offsets(state.get("severity_offsets"), d / "intent.json")
         m.training_ = dict(state.get("training") or {})
         return m
@@ -393,3 +548,25 @@ def _offsets(value: Any, where: Path) -> dict[str, float] | None:
         raise ModelFormatError(f"{where}: severity_offsets must map urgent / high / normal to finite numbers "
                                f"(at most 100 in size), got {value!r}; retrain or fix the file")
     return {str(k): float(v) for k, v in value.items()}
+
+
+def _kind_sentiment(table: Any, weight: Any, n_kinds: int, where: Path) -> tuple[np.ndarray | None, float]:
+    """Stored P(sentiment | kind) and blend weight, checked: ``None`` or an (n_kinds, 3) table of probabilities
+    whose rows sum to 1, and a weight in [0, 1] (which needs the table when above 0)."""
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0.0 <= float(weight) <= 1.0:
+        raise ModelFormatError(f"{where}: kind_sentiment_weight must be a number in [0, 1], got {weight!r}; "
+                               "retrain or fix the file")
+    if table is None:
+        if float(weight) > 0.0:
+            raise ModelFormatError(f"{where}: kind_sentiment_weight is {weight} but sentiment_given_kind is missing; "
+                                   "retrain or fix the file")
+        return None, float(weight)
+    try:
+        arr = np.asarray(table, dtype=np.float64)
+    except (TypeError, ValueError):
+        arr = np.zeros(0)
+    if arr.shape != (n_kinds, len(_SENTIMENTS)) or not np.isfinite(arr).all() or (arr < 0).any() \
+            or not np.allclose(arr.sum(axis=1), 1.0, atol=1e-6):
+        raise ModelFormatError(f"{where}: sentiment_given_kind must be {n_kinds} rows of 3 probabilities summing to 1 "
+                               f"(one per kind); retrain or fix the file")
+    return arr, float(weight)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -35,6 +36,7 @@ def test_service_labels_and_folds(shared_data: Path) -> None:
     spec = importlib.util.spec_from_file_location("_tdm", path)
     assert spec is not None and spec.loader is not None
     tdm = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = tdm  # dataclasses look their module up there
     spec.loader.exec_module(tdm)
     rows, questions = tdm.load_service(shared_data)
     assert len(rows) > 1000 and len(questions) > 1000
