@@ -76,13 +76,24 @@ def test_read_prepared_agrees_with_predict_prepared(fitted: Any) -> None:
     assert empty.kinds == () and empty.kind_proba.shape == (0, len(empty.kind_classes))
 
 
-def test_register_and_kind_sentiment_round_trip(fitted: Any, tmp_path: Any) -> None:
-    m, clf = fitted
-    m.kind_sentiment_weight_ = 0.6
+def _save(m: IntentModel, path: Any, weight: float = 0.0) -> dict[str, Any]:
+    """Save ``m`` with kind-sentiment ``weight`` (the shared fixture keeps 0) and return the saved intent.json."""
+    m.kind_sentiment_weight_ = weight
     try:
-        m.save(tmp_path)
+        m.save(path)
     finally:
         m.kind_sentiment_weight_ = 0.0
+    state: dict[str, Any] = json.loads((path / "intent.json").read_text(encoding="utf-8"))
+    return state
+
+
+def _rewrite(path: Any, state: dict[str, Any]) -> None:
+    (path / "intent.json").write_text(json.dumps(state), encoding="utf-8")
+
+
+def test_register_and_kind_sentiment_round_trip(fitted: Any, tmp_path: Any) -> None:
+    m, clf = fitted
+    _save(m, tmp_path, 0.6)
     back = IntentModel.load(tmp_path)
     assert back.kind_sentiment_weight_ == 0.6
     assert back.register_head_ is not None and back.register_head_.classes_.tolist() == ["complaint_platform", "forum"]
@@ -99,25 +110,17 @@ def test_register_and_kind_sentiment_round_trip(fitted: Any, tmp_path: Any) -> N
     ("sentiment_given_kind", "x"), ("sentiment_given_kind", None),
 ])
 def test_bad_kind_sentiment_in_a_file_is_refused(fitted: Any, tmp_path: Any, field: str, bad: Any) -> None:
-    m, _ = fitted
-    m.kind_sentiment_weight_ = 0.5
-    try:
-        m.save(tmp_path)
-    finally:
-        m.kind_sentiment_weight_ = 0.0
-    state = json.loads((tmp_path / "intent.json").read_text(encoding="utf-8"))
+    state = _save(fitted[0], tmp_path, 0.5)
     state[field] = bad
-    (tmp_path / "intent.json").write_text(json.dumps(state), encoding="utf-8")
+    _rewrite(tmp_path, state)
     with pytest.raises(ModelFormatError, match=r"kind_sentiment_weight|sentiment_given_kind"):
         IntentModel.load(tmp_path)
 
 
 def test_a_table_whose_rows_do_not_sum_to_one_is_refused(fitted: Any, tmp_path: Any) -> None:
-    m, _ = fitted
-    m.save(tmp_path)
-    state = json.loads((tmp_path / "intent.json").read_text(encoding="utf-8"))
+    state = _save(fitted[0], tmp_path)
     state["sentiment_given_kind"][0] = [0.9, 0.9, 0.9]
-    (tmp_path / "intent.json").write_text(json.dumps(state), encoding="utf-8")
+    _rewrite(tmp_path, state)
     with pytest.raises(ModelFormatError, match="summing to 1"):
         IntentModel.load(tmp_path)
 
@@ -125,11 +128,10 @@ def test_a_table_whose_rows_do_not_sum_to_one_is_refused(fitted: Any, tmp_path: 
 def test_older_intent_files_without_the_new_parts_still_load(fitted: Any, tmp_path: Any) -> None:
     _, clf = fitted
     plain = IntentModel(n_features=2**16).fit(_TEXTS, clf.sentiment, _KINDS, _PRIOS)
-    plain.save(tmp_path)
-    state = json.loads((tmp_path / "intent.json").read_text(encoding="utf-8"))
+    state = _save(plain, tmp_path)
     for key in ("register_head", "sentiment_given_kind", "kind_sentiment_weight"):
         state.pop(key)
-    (tmp_path / "intent.json").write_text(json.dumps(state), encoding="utf-8")
+    _rewrite(tmp_path, state)
     back = IntentModel.load(tmp_path)
     assert back.register_head_ is None and back.sentiment_given_kind_ is None and back.kind_sentiment_weight_ == 0.0
     assert back.implied_sentiment(np.ones((1, len(back.kind_head_.classes_)))) is None
