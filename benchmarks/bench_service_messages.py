@@ -95,6 +95,9 @@ def cross_validate(shipped: fn.FeedbackClassifier, rows: list[dict[str, Any]], f
     kind-sentiment weight likewise (``choose_oof`` of the training script on the other folds' pass-1 readings)."""
     ks = sorted(set(folds.tolist()))
     reading_parts = []
+    # The topics' register recalibration reads label-free inputs of the shipped model (P(service), registers).
+    context = tdt.service_context_of(shipped.sentiment, shipped.intent, [str(r["text"]) for r in rows]) \
+        if shipped.topics is not None and shipped.topics.service_calibration_ is not None else None
     models: dict[int, fn.FeedbackClassifier] = {}
     topic_p = np.zeros((len(rows), len(shipped.topics.topics_) if shipped.topics is not None else 0))
     for k in ks:
@@ -122,8 +125,13 @@ def cross_validate(shipped: fn.FeedbackClassifier, rows: list[dict[str, Any]], f
             m.intent.severity_offsets_ = offsets
             m.intent.kind_sentiment_weight_ = weight if shipped.intent.kind_sentiment_weight_ > 0 else 0.0
         if m.topics is not None and shipped.topics.service_thresholds_ is not None:
-            m.topics.service_thresholds_ = tdt.choose_service_thresholds(
-                topic_p[other], [rows[i] for i in other], list(m.topics.topics_))
+            p_other, rows_other, topics = topic_p[other], [rows[i] for i in other], list(m.topics.topics_)
+            if context is not None:
+                g, register, names = context
+                m.topics.service_calibration_, p_other = tdt.choose_service_calibration(
+                    p_other, register[other], g[other], rows_other, topics)
+                m.topics.service_registers_ = names
+            m.topics.service_thresholds_ = tdt.choose_service_thresholds(p_other, rows_other, topics)
         for i, res in zip(test, m.classify_batch([rows[i]["text"] for i in test])):
             out[i] = res
     return out

@@ -220,13 +220,15 @@ class FeedbackClassifier:
                  else self.sentiment.predict_proba_prepared(docs))
         hits: list[tuple[TopicHit, ...]] = [()] * len(live)
         has_domain = getattr(linear, "domain_", None) is not None
+        # Which platform each text reads like: read by the kind / priority heads and the topics' recalibration.
+        register = None if self.intent is None else self.intent.register_proba(docs, counts)
         if isinstance(self.topics, TopicModel) and features is not None and has_domain:
             # P(service message) is the last stacked feature: the topic model mixes its parts and thresholds by it.
-            hits = self.topics.predict_hits_prepared(docs, linear, domain=features[:, -1])
+            hits = self.topics.predict_hits_prepared(docs, linear, domain=features[:, -1], register=register)
         elif self.topics is not None:
             hits = self.topics.predict_hits_prepared(docs, self.sentiment)
         if self.intent is not None:
-            reading = self.intent.read_prepared(docs, self.sentiment, features, counts)
+            reading = self.intent.read_prepared(docs, self.sentiment, features, counts, register)
             kinds, priorities = list(reading.kinds), list(reading.priorities)
             service = features[:, -1] if features is not None and has_domain else None
             weight = self.intent.kind_sentiment_weight_
@@ -401,10 +403,26 @@ class FeedbackClassifier:
                 components[name] = component_class(name, backends[name]).load(d, device=device)
         if "sentiment" not in components:
             raise ModelFormatError(f"{d / 'meta.json'} lists no sentiment component: not a feedback_nlp model")
+        _check_registers(d, components.get("topics"), components.get("intent"))
         return cls(components["sentiment"], meta, components.get("topics"), intent=components.get("intent"))
 
     def __repr__(self) -> str:
         return f"FeedbackClassifier(name={self.meta.get('name')!r}, version={self.meta.get('version')!r})"
+
+
+def _check_registers(d: Path, topics: Any, intent: Any) -> None:
+    """The topics' service recalibration reads the intent component's register probabilities: when both are there
+    their register names must agree (a topic component trained against another model's registers is refused). A
+    model without a register model (no intent component, or an older one) leaves the recalibration unused."""
+    wanted = getattr(topics, "service_registers_", None)
+    head = getattr(intent, "register_head_", None)
+    if wanted is None or head is None:
+        return
+    have = tuple(str(c) for c in head.classes_)
+    if have != tuple(wanted):
+        raise ModelFormatError(f"{d / 'topics.json'}: the service recalibration reads registers {list(wanted)}, but "
+                               f"the intent component has {list(have)}; retrain the topics with "
+                               "scripts/train_default_topics.py against this model")
 
 
 def component_backends(d: Path, meta: dict[str, Any]) -> dict[str, str]:

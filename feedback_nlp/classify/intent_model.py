@@ -340,15 +340,27 @@ class IntentModel:
                     w[sev])
         return self
 
-    def _dense(self, docs: list[str], sentiment: SentimentModel, features: np.ndarray | None,
-               counts: Any) -> np.ndarray:
-        """The heads' dense features: the sentiment model's stacked features (``features`` when computed), the
-        register probabilities (with a register model) and the rule flags, last (``rule_features``)."""
-        parts = [sentiment.stacked_features(docs) if features is None else features]
+    def register_proba(self, docs: Sequence[str], counts: Any = None) -> np.ndarray | None:
+        """The register model's probabilities (n, n_registers) of prepared texts, or ``None`` without one;
+        ``counts``: their raw n-gram counts hashed like the kind head's, when already computed."""
         reg = self.register_head_
-        if reg is not None:
-            shared = counts if counts is not None and reg.shares_counts_with(self.kind_head_) else None
-            parts.append(reg.predict_proba(docs, np.zeros((len(docs), 0)), shared))
+        if reg is None:
+            return None
+        shared = counts if counts is not None and reg.shares_counts_with(self.kind_head_) else None
+        return reg.predict_proba(list(docs), np.zeros((len(docs), 0)), shared)
+
+    def _dense(self, docs: list[str], sentiment: SentimentModel, features: np.ndarray | None,
+               counts: Any, register: np.ndarray | None = None) -> np.ndarray:
+        """The heads' dense features: the sentiment model's stacked features (``features`` when computed), the
+        register probabilities (with a register model; ``register`` when computed) and the rule flags, last
+        (``rule_features``)."""
+        parts = [sentiment.stacked_features(docs) if features is None else features]
+        if self.register_head_ is None:
+            register = None
+        elif register is None:
+            register = self.register_proba(docs, counts)
+        if register is not None:
+            parts.append(register)
         parts.append(rule_features(docs, self.rules))
         return np.hstack(parts)
 
@@ -366,12 +378,13 @@ class IntentModel:
             raise NotFittedError("IntentModel")
 
     def _kinds_and_severity(self, docs: list[str], sentiment: SentimentModel, features: np.ndarray | None,
-                            counts: Any) -> tuple[list[str], np.ndarray, int, dict[int, np.ndarray], np.ndarray]:
+                            counts: Any, register: np.ndarray | None = None
+                            ) -> tuple[list[str], np.ndarray, int, dict[int, np.ndarray], np.ndarray]:
         """Kinds, rule flags (n, n_rules), the number of urgent rules, the severity head's margins (offsets
         not added) of the complaint / inquiry rows and the kind head's probabilities."""
         if counts is None:
             counts = self.kind_head_.featurizer_.counts(docs)  # hashed once for every head
-        dense = self._dense(docs, sentiment, features, counts)
+        dense = self._dense(docs, sentiment, features, counts, register)
         kind_proba = self.kind_head_.predict_proba(docs, dense, counts)
         kinds = [str(k) for k in self.kind_head_.classes_[kind_proba.argmax(axis=1)]]
         # A message on which an urgent / high rule fires reports a problem: never praise or chatter.
@@ -389,13 +402,14 @@ class IntentModel:
         return kinds, flags, n_urgent, margins, kind_proba
 
     def _inputs(self, docs: list[str], sentiment: SentimentModel, features: np.ndarray | None,
-                counts: Any) -> tuple[SeverityInputs, np.ndarray, int, np.ndarray]:
+                counts: Any, register: np.ndarray | None = None) -> tuple[SeverityInputs, np.ndarray, int, np.ndarray]:
         """The severity inputs of prepared texts (rows that are not complaints or inquiries, or a model without a
         severity head, get margins that choose normal), their rule flags, the number of urgent rules and the kind
         probabilities."""
         classes = (tuple(str(c) for c in self.severity_head_.classes_) if self.severity_head_ is not None
                    else _SEVERITIES)
-        kinds, flags, n_urgent, margins, kind_proba = self._kinds_and_severity(docs, sentiment, features, counts)
+        kinds, flags, n_urgent, margins, kind_proba = self._kinds_and_severity(docs, sentiment, features, counts,
+                                                                               register)
         normal = np.where(np.asarray(classes) == "normal", 0.0, -1e6)
         z = np.vstack([margins.get(i, normal) for i in range(len(docs))])
         tiers = tuple("urgent" if f[:n_urgent].any() else "high" if f[n_urgent:].any() else "normal" for f in flags)
@@ -431,14 +445,15 @@ class IntentModel:
         return out
 
     def read_prepared(self, docs: Sequence[str], sentiment: SentimentModel, features: np.ndarray | None = None,
-                      counts: Any = None) -> IntentReading:
-        """:meth:`predict_prepared` with the kind probabilities as well (:class:`IntentReading`)."""
+                      counts: Any = None, register: np.ndarray | None = None) -> IntentReading:
+        """:meth:`predict_prepared` with the kind probabilities as well (:class:`IntentReading`); ``register``:
+        the texts' :meth:`register_proba` when already computed."""
         self._check_fitted()
         docs = list(docs)
         classes = tuple(str(c) for c in self.kind_head_.classes_)
         if not docs:
             return IntentReading((), (), np.zeros((0, len(classes))), classes)
-        inputs, flags, n_urgent, kind_proba = self._inputs(docs, sentiment, features, counts)
+        inputs, flags, n_urgent, kind_proba = self._inputs(docs, sentiment, features, counts, register)
         tiers = simulate_priorities(inputs, self.severity_offsets_)  # the one place the tier is decided
         out: list[tuple[Priority, str] | None] = []
         unexplained: list[tuple[int, str]] = []  # (row, tier) raised by the head without a rule: reason below

@@ -22,6 +22,11 @@ retrained one) and how the part that talks about each topic reads. Five parts, e
    those within 0.005 of the best F1; ``thresholds_``). On the review dev set "auto" gains about 0.01 F1 in
    cross-validation but loses on the bank / app / restaurant sentences, so the default stays 0.5.
 
+Service messages (mixed in by ``P(service message)`` from the sentiment model's domain model): a second set of
+labelled parts fitted on reviews alone (``review_parts_``: reviews read those, service messages the main ones), their
+own thresholds (``service_thresholds_``) and, for the topics where it helped out of fold, a recalibration by the
+register probabilities of the intent component (``service_calibration_``, :func:`recalibrate`).
+
 Polarity of a detected topic comes from *its* clauses (those the lexicon matched for it, else the clause the weak
 model scores highest): ``(1 - w) * (2 * P_pos - 1) + w * lexicon_hint`` where ``P_pos`` is the calibrated
 ``P(positive)`` of those clauses (joined) from the sentiment model, ``lexicon_hint`` in [-1, 1] the balance of
@@ -194,6 +199,24 @@ def choose_threshold(f1_at: Mapping[float, float], tolerance: float = 0.0) -> fl
     return float(min((t for t, f in f1_at.items() if f >= best - tolerance - 1e-12), key=lambda t: abs(t - 0.5)))
 
 
+def recalibrate(proba: np.ndarray, register: np.ndarray, service: np.ndarray, calibration: np.ndarray) -> np.ndarray:
+    """Topic probabilities moved towards their register recalibration: per topic ``q = sigmoid(a * logit(p) +
+    register @ b + c)`` (``calibration`` rows ``[a, b..., c]``), and ``p + g * (q - p)`` with ``g = service``
+    (P(service message)), so reviews keep ``p``. A row ``[1, 0, ..., 0]`` leaves its topic as it is.
+
+    >>> recalibrate(np.array([[0.5, 0.5]]), np.array([[1.0, 0.0]]), np.array([1.0]),
+    ...             np.array([[1.0, 0.0, 0.0, 0.0], [1.0, 2.0, 0.0, 0.0]])).round(2).tolist()
+    [[0.5, 0.88]]
+    """
+    p = np.clip(np.asarray(proba, dtype=np.float64), 1e-6, 1 - 1e-6)
+    cal = np.asarray(calibration, dtype=np.float64)
+    # einsum, not a matrix product: a row's result does not depend on the batch it came in.
+    z = cal[:, 0] * np.log(p / (1 - p)) + np.einsum("ir,tr->it", register, cal[:, 1:-1]) + cal[:, -1]
+    g = np.clip(np.asarray(service, dtype=np.float64), 0.0, 1.0)[:, None]
+    out: np.ndarray = proba + g * (sigmoid(z) - proba)
+    return out
+
+
 def _entry(e: Any, topic: str) -> list[Any]:
     """A lexicon entry as a list ``[group, regex, polarity]`` (polarity optional), or a ``ValueError``."""
     if isinstance(e, (str, bytes)) or not isinstance(e, Sequence) or len(e) not in (2, 3) or not isinstance(e[1], str):
@@ -278,6 +301,14 @@ class TopicModel:
     #: ``thresholds_`` towards these by its ``P(service message)`` (needs a sentiment model with a domain model).
     #: Chosen by the training script from out-of-fold scores of labelled service messages.
     service_thresholds_: np.ndarray | None = None
+
+    #: Service-message recalibration by the register model of the intent component (which platform a text reads
+    #: like), or ``None``: one row per topic for :func:`recalibrate`, registers in ``service_registers_`` order.
+    #: Chosen per topic by the training script on out-of-fold scores (a topic it does not help keeps the identity
+    #: row); applied when the classifier passes the register probabilities (``predict_hits_prepared``).
+    service_calibration_: np.ndarray | None = None
+    #: The register names ``service_calibration_`` expects, or ``None``.
+    service_registers_: tuple[str, ...] | None = None
 
     #: How ``meta.json`` lists this component.
     component_kind = "topics"
@@ -589,32 +620,47 @@ class TopicModel:
         return self
 
     def _mixed_proba(self, docs: Sequence[str], feats: np.ndarray, sentiment_model: Any, x_docs: Any = None,
-                     domain: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                     domain: np.ndarray | None = None, register: np.ndarray | None = None
+                     ) -> tuple[np.ndarray, np.ndarray]:
         """Combiner probabilities, mixed with the review variant by ``g = P(service message)`` (``domain`` when
-        already computed, else from ``sentiment_model``), and the per-text thresholds (n, n_topics):
+        already computed, else from ``sentiment_model``) and, with ``register`` probabilities and a
+        ``service_calibration_``, recalibrated (:func:`recalibrate`); and the per-text thresholds (n, n_topics):
         ``thresholds_`` moved towards ``service_thresholds_`` by ``g``. ``x_docs``: the TF-IDF rows of ``docs``
         when already computed."""
+        proba, thresholds, g = self._domain_mixed(docs, feats, sentiment_model, x_docs, domain)
+        cal = self.service_calibration_
+        if cal is not None and register is not None and g is not None and len(docs):
+            register = np.asarray(register, dtype=np.float64)
+            if register.shape != (len(docs), cal.shape[1] - 2):
+                raise ValueError(f"register probabilities of shape {register.shape}; the topic recalibration reads "
+                                 f"{cal.shape[1] - 2} registers {self.service_registers_} for {len(docs)} texts")
+            proba = recalibrate(proba, register, g, cal)
+        return proba, thresholds
+
+    def _domain_mixed(self, docs: Sequence[str], feats: np.ndarray, sentiment_model: Any, x_docs: Any,
+                      domain: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """:meth:`_mixed_proba` before the recalibration, with ``P(service message)`` (``None`` when unknown)."""
         proba = self._proba(feats)
         thresholds = np.broadcast_to(self.thresholds_, proba.shape)
         parts = getattr(self, "review_parts_", None)
         service = self.service_thresholds_
-        if (parts is None and service is None) or not len(docs):
-            return proba, thresholds
+        if (parts is None and service is None and self.service_calibration_ is None) or not len(docs):
+            return proba, thresholds, None
         if domain is None:
             domain_of = getattr(sentiment_model, "domain_probability", None)
             domain = domain_of(docs) if domain_of is not None else None
         if domain is None:
-            return proba, thresholds
+            return proba, thresholds, None
         g = np.asarray(domain, dtype=np.float64)[:, None]
         if service is not None:
             thresholds = self.thresholds_ + g * (service - self.thresholds_)
         if parts is None:
-            return proba, thresholds
+            return proba, thresholds, g[:, 0]
         x = self.featurizer_.transform(list(docs)) if x_docs is None else x_docs
         review = feats.copy()
         review[:, :, 3] = _dot(x, self._review_w) + parts["intercept_"]
         out: np.ndarray = g * proba + (1 - g) * self._proba(review, parts)
-        return out, thresholds
+        return out, thresholds, g[:, 0]
 
     def predict_proba(self, texts: Sequence[str], sentiment_model: SentimentModel | None = None) -> np.ndarray:
         """Array (n_texts, n_topics): probability of each topic in ``topics_`` order; with a ``sentiment_model``
@@ -643,13 +689,16 @@ class TopicModel:
         return self.predict_hits_prepared(prepare(list(texts)), sentiment_model)
 
     def predict_hits_prepared(
-        self, docs: Sequence[str], sentiment_model: SentimentModel | None = None, domain: np.ndarray | None = None
+        self, docs: Sequence[str], sentiment_model: SentimentModel | None = None, domain: np.ndarray | None = None,
+        register: np.ndarray | None = None,
     ) -> list[tuple[TopicHit, ...]]:
         """:meth:`predict_hits` for texts already passed through :func:`feedback_nlp.classify.sentiment.prepare`;
-        ``domain``: their ``sentiment_model.domain_probability(docs)`` when already computed."""
+        ``domain``: their ``sentiment_model.domain_probability(docs)`` when already computed; ``register``: their
+        register probabilities (``IntentModel.register_proba``, registers in ``service_registers_`` order) for the
+        service recalibration (``None``: none applied)."""
         self._check_fitted()
         feats, weak, per_doc, x_docs = self._features(docs)
-        proba, thresholds = self._mixed_proba(docs, feats, sentiment_model, x_docs, domain)
+        proba, thresholds = self._mixed_proba(docs, feats, sentiment_model, x_docs, domain, register)
         # Which clauses talk about each detected topic, collected for one batched sentiment call.
         wanted: list[tuple[int, int, list[int], float]] = []  # (doc, topic, clause indexes, lexicon hint)
         for i, doc in enumerate(docs):
@@ -748,6 +797,9 @@ class TopicModel:
             "lexicon_precision": self.lexicon_precision_.tolist(),
             "thresholds": self.thresholds_.tolist(),
             "service_thresholds": None if self.service_thresholds_ is None else self.service_thresholds_.tolist(),
+            "service_calibration": (None if self.service_calibration_ is None
+                                    else {"registers": list(self.service_registers_ or ()),
+                                          "rows": self.service_calibration_.tolist()}),
             "review_parts": None if parts is None else {k: np.asarray(v).tolist() for k, v in parts.items()
                                                         if k != "coef_"},
             "n_train": self.n_train_,
@@ -848,6 +900,8 @@ class TopicModel:
             if m.service_thresholds_.shape != thresholds.shape or not ((m.service_thresholds_ > 0)
                                                                       & (m.service_thresholds_ < 1)).all():
                 raise ModelFormatError(f"{d / 'topics.json'}: service_thresholds must be {n_t} numbers in (0, 1)")
+        m.service_calibration_, m.service_registers_ = _calibration(state.get("service_calibration"), n_t,
+                                                                    d / "topics.json")
         m.n_train_ = int(state.get("n_train", 0))
         m.n_weak_clauses_ = int(state.get("n_weak_clauses", 0))
         m.training_ = dict(state.get("training") or {})
@@ -856,3 +910,22 @@ class TopicModel:
     def __repr__(self) -> str:
         topics = getattr(self, "topics_", None)
         return f"TopicModel(topics={topics!r})" if topics is not None else "TopicModel(unfitted)"
+
+
+def _calibration(value: Any, n_topics: int, where: Path) -> tuple[np.ndarray | None, tuple[str, ...] | None]:
+    """A stored service recalibration, checked: ``None`` or ``{"registers": [names], "rows": one row of
+    len(registers) + 2 finite numbers per topic}``."""
+    if value is None:
+        return None, None
+    registers = value.get("registers") if isinstance(value, dict) else None
+    rows = value.get("rows") if isinstance(value, dict) else None
+    try:
+        arr = np.asarray(rows, dtype=np.float64)
+    except (TypeError, ValueError):
+        arr = np.zeros(0)
+    if not isinstance(registers, list) or not registers or not all(isinstance(r, str) for r in registers) \
+            or arr.shape != (n_topics, len(registers) + 2) or not np.isfinite(arr).all() or (np.abs(arr) > 1e3).any():
+        raise ModelFormatError(f"{where}: service_calibration must be {{'registers': [names], 'rows': one row of "
+                               f"len(registers) + 2 finite numbers per topic ({n_topics})}}; retrain the topics or "
+                               "fix the file")
+    return arr, tuple(registers)

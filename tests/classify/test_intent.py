@@ -228,15 +228,10 @@ def test_severity_offsets_match_their_simulation_and_round_trip(tmp_path: Any) -
                                  {"urgent": 1e9}])
 def test_bad_severity_offsets_in_a_file_are_refused(tmp_path: Any, bad: Any) -> None:
     from feedback_nlp.classify.intent_model import IntentModel
-    from feedback_nlp.classify.modelfiles import ModelFormatError
+    from tests.classify.edited_files import assert_edit_refused
 
     m, _ = _small_intent_model()
-    m.save(tmp_path)
-    state = json.loads((tmp_path / "intent.json").read_text(encoding="utf-8"))
-    state["severity_offsets"] = bad
-    (tmp_path / "intent.json").write_text(json.dumps(state), encoding="utf-8")
-    with pytest.raises(ModelFormatError, match="severity_offsets"):
-        IntentModel.load(tmp_path)
+    assert_edit_refused(m, tmp_path, "intent.json", "severity_offsets", bad, IntentModel.load, "severity_offsets")
 
 
 def test_choose_severity_offsets_trades_precision_for_recall_within_the_floor() -> None:

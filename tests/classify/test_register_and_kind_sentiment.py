@@ -19,6 +19,7 @@ from feedback_nlp.classify.intent_model import (
 )
 from feedback_nlp.classify.modelfiles import ModelFormatError
 from feedback_nlp.classify.sentiment import prepare
+from tests.classify.edited_files import assert_edit_refused
 
 _TEXTS = ["信用卡被盗刷了两万", "请问分期怎么办理", "建议增加夜间模式", "客服态度很好谢谢", "转账失败了钱没到账",
           "app又闪退了", "有没有人知道这卡好不好批", "我也是上周下的卡"] * 4
@@ -187,3 +188,103 @@ def test_the_default_model_reads_a_forum_chat_and_a_complaint_apart() -> None:
     assert complaint.kind == "complaint" and complaint.sentiment.label == "negative"
     question = clf.classify("请问信用卡分期怎么办理？")
     assert question.kind == "inquiry" and question.sentiment.label == "neutral"
+
+
+# ---------------------------------------------------------------- topics: the register recalibration
+def test_recalibrate_identity_rows_and_reviews_keep_their_probabilities() -> None:
+    from feedback_nlp.classify.topics import recalibrate
+
+    p = np.array([[0.2, 0.7], [0.2, 0.7]])
+    reg = np.array([[1.0, 0.0], [0.0, 1.0]])
+    identity = np.array([[1.0, 0.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0]])
+    assert np.allclose(recalibrate(p, reg, np.array([1.0, 1.0]), identity), p)
+    boost = np.array([[1.0, 3.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0]])
+    out = recalibrate(p, reg, np.array([1.0, 0.0]), boost)
+    assert out[0, 0] > 0.8 and np.allclose(out[0, 1], 0.7)  # register 0 raises topic 0 of the service text
+    assert np.allclose(out[1], p[1])  # P(service) 0: a review is left alone
+
+
+def _shipped_topics_with_calibration() -> tuple[Any, Any, np.ndarray]:
+    import copy
+
+    clf = fn.load()
+    assert clf.intent is not None and clf.intent.register_head_ is not None
+    m = copy.deepcopy(clf.topics)
+    names = tuple(str(c) for c in clf.intent.register_head_.classes_)
+    rows = np.zeros((len(m.topics_), len(names) + 2))
+    rows[:, 0] = 1.0
+    m.service_calibration_, m.service_registers_ = rows, names
+    return clf, m, rows
+
+
+def test_topic_recalibration_applies_with_the_register_and_round_trips(tmp_path: Any) -> None:
+    from feedback_nlp.classify.topics import TopicModel
+
+    clf, m, rows = _shipped_topics_with_calibration()
+    docs = prepare(["客服推来推去，等了两个小时", "app闪退登不上", "房间很干净"])
+    reg = clf.intent.register_proba(docs)
+    g = clf.sentiment.domain_probability(docs)
+    plain = m.predict_hits_prepared(docs, clf.sentiment, domain=g)
+    assert m.predict_hits_prepared(docs, clf.sentiment, domain=g, register=reg) == plain  # identity rows
+    j = list(m.topics_).index("product_defect")
+    m.service_calibration_ = rows.copy()
+    m.service_calibration_[j, -1] = -50.0  # a recalibration that rules the topic out for service messages
+    hits = m.predict_hits_prepared(docs, clf.sentiment, domain=np.ones(3), register=reg)
+    assert all(h.name != "product_defect" for hs in hits for h in hs)
+    with pytest.raises(ValueError, match="register probabilities"):
+        m.predict_hits_prepared(docs, clf.sentiment, domain=g, register=reg[:, :2])
+    m.save(tmp_path)
+    back = TopicModel.load(tmp_path)
+    assert back.service_registers_ == m.service_registers_
+    assert back.service_calibration_ is not None and np.allclose(back.service_calibration_, m.service_calibration_)
+
+
+@pytest.mark.parametrize("bad", [
+    {"registers": [], "rows": []}, {"registers": ["a"], "rows": [[1.0, 0.0]]}, [1.0],
+    {"registers": ["a", 1], "rows": [[1.0, 0.0, 0.0, 0.0]] * 3},
+    {"registers": ["a"], "rows": [[1.0, float("nan"), 0.0]] * 3},
+    {"registers": ["a"], "rows": [[1.0, 1e9, 0.0]] * 3},
+])
+def test_bad_topic_recalibration_in_a_file_is_refused(tmp_path: Any, bad: Any) -> None:
+    from feedback_nlp.classify.topics import TopicModel
+
+    _, m, _ = _shipped_topics_with_calibration()
+    assert_edit_refused(m, tmp_path, "topics.json", "service_calibration", bad, TopicModel.load, "service_calibration")
+
+
+def test_a_model_whose_topics_expect_other_registers_is_refused(tmp_path: Any) -> None:
+    clf, m, rows = _shipped_topics_with_calibration()
+    m.service_registers_ = tuple(f"other_{i}" for i in range(rows.shape[1] - 2))
+    clf.topics = m
+    clf.save(tmp_path / "model")
+    with pytest.raises(ModelFormatError, match="registers"):
+        fn.load(tmp_path / "model")
+
+
+def test_choose_service_calibration_keeps_a_register_that_tells_and_drops_one_that_does_not() -> None:
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "scripts" / "train_default_topics.py"
+    spec = importlib.util.spec_from_file_location("_tdt_for_test", path)
+    assert spec is not None and spec.loader is not None
+    tdt = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = tdt
+    spec.loader.exec_module(tdt)
+    rng = np.random.default_rng(0)
+    n = 400
+    platform = rng.integers(0, 2, size=n)  # on platform 1 the topic is common, on platform 0 rare
+    y = rng.random(n) < np.where(platform == 1, 0.6, 0.05)
+    proba = np.clip(0.35 + 0.2 * y + rng.normal(0, 0.15, size=(n, 1)).ravel(), 0.01, 0.99)
+    p2 = np.c_[proba, proba]
+    register = np.c_[platform, 1 - platform].astype(float)
+    service = [{"source": "s", "kind": "complaint", "text": f"t{i}", "topics": {"a": "negative"} if y[i] else {}}
+               for i in range(n)]
+    rows, out = tdt.choose_service_calibration(p2[:, :1], register, np.ones(n), service, ["a"])
+    assert rows.shape == (1, 4) and np.abs(rows[0, 1:3]).sum() > 0.5  # the telling register is used
+    assert out.shape == (n, 1)
+    few = [{**r, "topics": {}} for r in service]  # fewer than 10 positives: left as it is
+    few[0]["topics"] = {"a": "negative"}
+    rows2, out2 = tdt.choose_service_calibration(p2[:, :1], register, np.ones(n), few, ["a"])
+    assert np.allclose(rows2[0], [1.0, 0.0, 0.0, 0.0]) and np.allclose(out2, p2[:, :1])
