@@ -14,7 +14,8 @@ Run from the repository root after ``scripts/train_default_model.py`` and ``scri
    supervision never sees a label); its service thresholds are chosen on the other folds' out-of-fold scores
    (the test fold's labels never pick its thresholds, though they trained the models that scored the other
    folds); the intent component's severity offsets and kind-sentiment weight are nested the same way
-   (``choose_oof`` of the training script on the other folds' out-of-fold readings). The binary review model is
+   (``choose_oof`` of the training script on the other folds' out-of-fold readings), and so is the topics' register
+   recalibration (``choose_service_calibration``, before the thresholds). The binary review model is
    the shipped one: it never saw a service message.
    Metrics pooled over the folds and per source, with the kind and priority confusion matrices.
 2. **Held-out part**: fold 0 alone (the 20% ``split_service`` holds out), per source.
@@ -91,8 +92,9 @@ def cross_validate(shipped: fn.FeedbackClassifier, rows: list[dict[str, Any]], f
 
     The topic model's service thresholds are nested: pass 1 scores every fold with the topic parts fitted on the
     other folds; in pass 2 each fold gets the thresholds chosen (``choose_service_thresholds``) on the other
-    folds' pass-1 scores, so a fold's labels never choose its own thresholds. The severity offsets and the
-    kind-sentiment weight likewise (``choose_oof`` of the training script on the other folds' pass-1 readings)."""
+    folds' pass-1 scores, so a fold's labels never choose its own thresholds. The topics' register recalibration,
+    the severity offsets and the kind-sentiment weight likewise (``choose_service_calibration`` and ``choose_oof``
+    of the training scripts on the other folds' pass-1 scores and readings)."""
     ks = sorted(set(folds.tolist()))
     reading_parts = []
     # The topics' register recalibration reads label-free inputs of the shipped model (P(service), registers).

@@ -203,9 +203,9 @@ class ServiceOOF:
 
         docs = prepare(texts)
         features = sentiment.stacked_features(docs)
-        implied = intent.implied_sentiment(intent.read_prepared(docs, sentiment, features).kind_proba)
-        return cls(intent.severity_inputs(docs, sentiment, features),
-                   sentiment.predict_proba_prepared(docs, features),
+        reading = intent.read_prepared(docs, sentiment, features)
+        implied = intent.implied_sentiment(reading.kind_proba)
+        return cls(reading.severity, sentiment.predict_proba_prepared(docs, features),
                    np.zeros((len(docs), 3)) if implied is None else implied, features[:, -1])
 
     @classmethod

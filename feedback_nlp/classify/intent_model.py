@@ -245,14 +245,15 @@ def choose_kind_sentiment_weight(final: Callable[[float], Sequence[str]], truth:
 
 @dataclass(frozen=True)
 class IntentReading:
-    """What :meth:`IntentModel.read_prepared` says about a batch: kinds, ``(priority, reason)`` pairs and the kind
+    """What :meth:`IntentModel.read_prepared` says about a batch: kinds, ``(priority, reason)`` pairs, the kind
     head's probabilities (n, n_kinds) in ``kind_classes`` order (before the rule that makes a message with an urgent
-    or high rule a complaint)."""
+    or high rule a complaint) and the :class:`SeverityInputs` the priorities came from."""
 
     kinds: tuple[str, ...]
     priorities: tuple[tuple[Priority, str], ...]
     kind_proba: np.ndarray
     kind_classes: tuple[str, ...]
+    severity: SeverityInputs
 
 
 class IntentModel:
@@ -452,7 +453,7 @@ class IntentModel:
         docs = list(docs)
         classes = tuple(str(c) for c in self.kind_head_.classes_)
         if not docs:
-            return IntentReading((), (), np.zeros((0, len(classes))), classes)
+            return IntentReading((), (), np.zeros((0, len(classes))), classes, self.severity_inputs([], sentiment))
         inputs, flags, n_urgent, kind_proba = self._inputs(docs, sentiment, features, counts, register)
         tiers = simulate_priorities(inputs, self.severity_offsets_)  # the one place the tier is decided
         out: list[tuple[Priority, str] | None] = []
@@ -466,7 +467,7 @@ class IntentModel:
             out.append(None if reason is None else (pr, reason))
         for (i, tier), clause in zip(unexplained, self._telling_clauses([(docs[i], t) for i, t in unexplained])):
             out[i] = (Priority(tier), f"模型判断（{PRIORITY_NAMES[tier]}）：{clause}")
-        return IntentReading(inputs.kinds, tuple(o for o in out if o is not None), kind_proba, classes)
+        return IntentReading(inputs.kinds, tuple(o for o in out if o is not None), kind_proba, classes, inputs)
 
     def _rule_reason(self, doc: str, pr: Priority, any_urgent: bool, any_high: bool) -> str | None:
         """Why ``doc`` got the urgent or high tier ``pr``: the rule of that tier that fired and its clause (else a
