@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["sigmoid"]
+__all__ = ["logit", "sigmoid"]
 
 
 def sigmoid(z: Any) -> Any:
@@ -16,3 +16,13 @@ def sigmoid(z: Any) -> Any:
     0.5
     """
     return 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
+
+
+def logit(p: Any, eps: float = 1e-6) -> Any:
+    """The inverse of :func:`sigmoid`, with ``p`` clipped to [eps, 1 - eps] so that 0 and 1 stay finite.
+
+    >>> float(logit(0.5))
+    0.0
+    """
+    q = np.clip(np.asarray(p, dtype=np.float64), eps, 1 - eps)
+    return np.log(q / (1 - q))

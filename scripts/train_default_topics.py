@@ -182,12 +182,13 @@ def choose_service_calibration(proba: np.ndarray, register: np.ndarray, g: np.nd
     when, refitted in 5 folds (``service_folds``), its recalibrated scores reach a better best-threshold F1 than
     ``proba``; otherwise the topic keeps the identity row. Returns the rows and the recalibrated out-of-fold
     probabilities (for choosing the service thresholds on them)."""
+    from feedback_nlp._numeric import logit
     from feedback_nlp.classify.topics import recalibrate
     from scripts.train_default_model import service_folds
 
     n_reg = register.shape[1]
     fold = service_folds(service, 5, seed)
-    x_logit = np.log(np.clip(proba, 1e-6, 1 - 1e-6) / (1 - np.clip(proba, 1e-6, 1 - 1e-6)))
+    x_logit = logit(proba)
     rows = np.zeros((len(topics), n_reg + 2))
     rows[:, 0] = 1.0
     out = np.array(proba, dtype=np.float64, copy=True)

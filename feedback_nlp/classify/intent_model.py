@@ -249,11 +249,15 @@ class IntentReading:
     head's probabilities (n, n_kinds) in ``kind_classes`` order (before the rule that makes a message with an urgent
     or high rule a complaint) and the :class:`SeverityInputs` the priorities came from."""
 
-    kinds: tuple[str, ...]
     priorities: tuple[tuple[Priority, str], ...]
     kind_proba: np.ndarray
     kind_classes: tuple[str, ...]
     severity: SeverityInputs
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The kind of each text (after the urgent / high rule): ``severity.kinds``."""
+        return self.severity.kinds
 
 
 class IntentModel:
@@ -378,11 +382,11 @@ class IntentModel:
         if not hasattr(self, "kind_head_"):
             raise NotFittedError("IntentModel")
 
-    def _kinds_and_severity(self, docs: list[str], sentiment: SentimentModel, features: np.ndarray | None,
-                            counts: Any, register: np.ndarray | None = None
-                            ) -> tuple[list[str], np.ndarray, int, dict[int, np.ndarray], np.ndarray]:
-        """Kinds, rule flags (n, n_rules), the number of urgent rules, the severity head's margins (offsets
-        not added) of the complaint / inquiry rows and the kind head's probabilities."""
+    def _inputs(self, docs: list[str], sentiment: SentimentModel, features: np.ndarray | None,
+                counts: Any, register: np.ndarray | None = None) -> tuple[SeverityInputs, np.ndarray, int, np.ndarray]:
+        """The severity inputs of prepared texts (the severity head's margins, offsets not added, for complaints and
+        inquiries; rows that are not, or a model without a severity head, get margins that choose normal), their
+        rule flags (n, n_rules), the number of urgent rules and the kind head's probabilities."""
         if counts is None:
             counts = self.kind_head_.featurizer_.counts(docs)  # hashed once for every head
         dense = self._dense(docs, sentiment, features, counts, register)
@@ -393,26 +397,14 @@ class IntentModel:
         flags: np.ndarray = np.asarray(dense[:, -n_rules:] > 0)  # which rules fire on each text (rule_features)
         fired = [bool(row.any()) for row in flags]
         kinds = ["complaint" if f and k in ("praise", "other") else k for k, f in zip(kinds, fired)]
-        sev_rows = [i for i, k in enumerate(kinds) if k in ("complaint", "inquiry")]
-        margins: dict[int, np.ndarray] = {}
-        if sev_rows and self.severity_head_ is not None:
-            shared = counts[sev_rows] if self.severity_head_.shares_counts_with(self.kind_head_) else None
-            z = self.severity_head_.decision_function([docs[i] for i in sev_rows],
-                                                      self._severity_dense(dense[sev_rows]), shared)
-            margins = dict(zip(sev_rows, z))
-        return kinds, flags, n_urgent, margins, kind_proba
-
-    def _inputs(self, docs: list[str], sentiment: SentimentModel, features: np.ndarray | None,
-                counts: Any, register: np.ndarray | None = None) -> tuple[SeverityInputs, np.ndarray, int, np.ndarray]:
-        """The severity inputs of prepared texts (rows that are not complaints or inquiries, or a model without a
-        severity head, get margins that choose normal), their rule flags, the number of urgent rules and the kind
-        probabilities."""
         classes = (tuple(str(c) for c in self.severity_head_.classes_) if self.severity_head_ is not None
                    else _SEVERITIES)
-        kinds, flags, n_urgent, margins, kind_proba = self._kinds_and_severity(docs, sentiment, features, counts,
-                                                                               register)
-        normal = np.where(np.asarray(classes) == "normal", 0.0, -1e6)
-        z = np.vstack([margins.get(i, normal) for i in range(len(docs))])
+        z = np.tile(np.where(np.asarray(classes) == "normal", 0.0, -1e6), (len(docs), 1))
+        sev_rows = [i for i, k in enumerate(kinds) if k in ("complaint", "inquiry")]
+        if sev_rows and self.severity_head_ is not None:
+            shared = counts[sev_rows] if self.severity_head_.shares_counts_with(self.kind_head_) else None
+            z[sev_rows] = self.severity_head_.decision_function([docs[i] for i in sev_rows],
+                                                                self._severity_dense(dense[sev_rows]), shared)
         tiers = tuple("urgent" if f[:n_urgent].any() else "high" if f[n_urgent:].any() else "normal" for f in flags)
         return SeverityInputs(tuple(kinds), tiers, z, classes), flags, n_urgent, kind_proba
 
@@ -453,7 +445,7 @@ class IntentModel:
         docs = list(docs)
         classes = tuple(str(c) for c in self.kind_head_.classes_)
         if not docs:
-            return IntentReading((), (), np.zeros((0, len(classes))), classes, self.severity_inputs([], sentiment))
+            return IntentReading((), np.zeros((0, len(classes))), classes, self.severity_inputs([], sentiment))
         inputs, flags, n_urgent, kind_proba = self._inputs(docs, sentiment, features, counts, register)
         tiers = simulate_priorities(inputs, self.severity_offsets_)  # the one place the tier is decided
         out: list[tuple[Priority, str] | None] = []
@@ -467,7 +459,7 @@ class IntentModel:
             out.append(None if reason is None else (pr, reason))
         for (i, tier), clause in zip(unexplained, self._telling_clauses([(docs[i], t) for i, t in unexplained])):
             out[i] = (Priority(tier), f"模型判断（{PRIORITY_NAMES[tier]}）：{clause}")
-        return IntentReading(inputs.kinds, tuple(o for o in out if o is not None), kind_proba, classes, inputs)
+        return IntentReading(tuple(o for o in out if o is not None), kind_proba, classes, inputs)
 
     def _rule_reason(self, doc: str, pr: Priority, any_urgent: bool, any_high: bool) -> str | None:
         """Why ``doc`` got the urgent or high tier ``pr``: the rule of that tier that fired and its clause (else a

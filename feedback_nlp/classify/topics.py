@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._numeric import sigmoid
+from .._numeric import logit, sigmoid
 from .._validation import check_str_list
 from ..text.features import CharNgramTfidf
 from ..text.patterns import compile_alternation
@@ -208,10 +208,9 @@ def recalibrate(proba: np.ndarray, register: np.ndarray, service: np.ndarray, ca
     ...             np.array([[1.0, 0.0, 0.0, 0.0], [1.0, 2.0, 0.0, 0.0]])).round(2).tolist()
     [[0.5, 0.88]]
     """
-    p = np.clip(np.asarray(proba, dtype=np.float64), 1e-6, 1 - 1e-6)
     cal = np.asarray(calibration, dtype=np.float64)
     # einsum, not a matrix product: a row's result does not depend on the batch it came in.
-    z = cal[:, 0] * np.log(p / (1 - p)) + np.einsum("ir,tr->it", register, cal[:, 1:-1]) + cal[:, -1]
+    z = cal[:, 0] * logit(proba) + np.einsum("ir,tr->it", register, cal[:, 1:-1]) + cal[:, -1]
     g = np.clip(np.asarray(service, dtype=np.float64), 0.0, 1.0)[:, None]
     out: np.ndarray = proba + g * (sigmoid(z) - proba)
     return out
