@@ -40,6 +40,7 @@ def hash_char_ngrams(
     n_docs = len(texts)
     if not isinstance(n_features, (int, np.integer)) or n_features < 1 or (n_docs + 1) * int(n_features) >= 2**63:
         raise ValueError(f"n_features must be a positive int (and n_texts * n_features < 2**63), got {n_features!r}")
+    n_features = int(n_features)
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n_docs)
     total = int(lengths.sum())
     if total == 0:
@@ -50,13 +51,13 @@ def hash_char_ngrams(
     # Each n-gram becomes one sortable key ``doc * n_features + column``: sorting the keys of the whole batch groups
     # them by text and column at once (numpy's vectorised sort, several times faster than sorting row by row).
     keys = []
+    pow2 = n_features & (n_features - 1) == 0  # then modulo and division are a mask and a shift
     with np.errstate(over="ignore"):
         h = np.full(total, _FNV_OFFSET, dtype=np.uint64)
         for k in range(1, hi + 1):
-            shifted = np.zeros(total, dtype=np.uint64)
             if total >= k:
-                shifted[: total - k + 1] = code[k - 1:]
-            h = (h ^ shifted) * _FNV_PRIME
+                h[: total - k + 1] ^= code[k - 1:]  # past the end of the batch the next character counts as 0
+            h *= _FNV_PRIME
             if k < lo:
                 continue
             inside = room >= k  # the n-gram starting here ends inside its own text
@@ -66,14 +67,19 @@ def hash_char_ngrams(
             x ^= x >> np.uint64(33)
             x *= _MIX2
             x ^= x >> np.uint64(33)
-            keys.append(doc[inside] * n_features + (x % np.uint64(n_features)).astype(np.int64))
+            col = x & np.uint64(n_features - 1) if pow2 else x % np.uint64(n_features)
+            keys.append(doc[inside] * n_features + col.astype(np.int64))
     key = np.concatenate(keys)
     if key.size == 0:
         return sp.csr_matrix((n_docs, n_features), dtype=np.float32)
     key.sort()
     first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
     counts = np.diff(np.r_[first, len(key)]).astype(np.float32)
-    rows, cols = np.divmod(key[first], n_features)
+    unique = key[first]
+    if pow2:
+        rows, cols = unique >> (n_features.bit_length() - 1), unique & (n_features - 1)
+    else:
+        rows, cols = np.divmod(unique, n_features)
     indptr = np.r_[0, np.cumsum(np.bincount(rows, minlength=n_docs))]
     m = sp.csr_matrix((counts, cols, indptr), shape=(n_docs, n_features))
     m.has_canonical_format = True  # sorted, no duplicates: by construction
