@@ -1,4 +1,4 @@
-"""Command-line subcommands ``feedback-nlp mine`` and ``feedback-nlp forecast`` (wired in by :mod:`feedback_nlp.cli`).
+"""Command-line subcommands ``feedback-nlp mine``, ``forecast`` and ``report`` (wired in by :mod:`feedback_nlp.cli`).
 
     feedback-nlp mine --input tickets.jsonl --tag-cols topics sentiment_label channel --min-support 0.01
     feedback-nlp mine --input tags.csv --id-col ticket --tag-col tag --output rules.csv --chains chains.csv
@@ -6,6 +6,8 @@
     feedback-nlp forecast --input tickets.csv --time-col created_at --by topic --horizon 14   # counts rows first
     feedback-nlp forecast --input volume.csv --time-col date --value-col count --horizon 28 --backtest 4
     feedback-nlp forecast -i counts.csv --id-col branch --time-col day --value-col n --horizon 28 --holidays CN
+    feedback-nlp report -i tickets.csv --time-col created_at -o report.html --tag-cols channel   # 中文 by default
+    feedback-nlp report -i classified.jsonl -o report.html --lang en --sections overview topics issues
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 
 from ..insights.forecast import MODELS
 
-__all__ = ["add_forecast_parser", "add_mine_parser"]
+__all__ = ["add_forecast_parser", "add_mine_parser", "add_report_parser"]
 
 
 _TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".json", ".parquet")
@@ -226,4 +228,91 @@ def add_forecast_parser(subparsers: Any) -> argparse.ArgumentParser:
     f.add_argument("--encoding", default="utf-8")
     f.set_defaults(func=_cmd_forecast)
     parser: argparse.ArgumentParser = f
+    return parser
+
+
+#: Classification columns a CSV holds as JSON text (written so by ``feedback-nlp classify``), and numeric ones.
+_JSON_COLUMNS = ("topics", "topic_polarities")
+_NUMBER_COLUMNS = ("sentiment_score",)
+
+
+def _decoded(df: Any) -> Any:
+    """A table read back from a file with its classification columns as ``report()`` takes them: JSON cells of
+    ``topics`` / ``topic_polarities`` parsed, ``sentiment_score`` as numbers (a CSV holds them as text). A cell that
+    is not valid JSON is a clear error, never silently dropped."""
+    import json
+
+    import pandas as pd
+
+    out = df.copy()
+    for col in [c for c in _JSON_COLUMNS if c in out.columns]:
+        cells = []
+        for i, v in enumerate(out[col].tolist()):
+            if isinstance(v, str):
+                try:
+                    v = json.loads(v) if v.strip() else ([] if col == "topics" else {})
+                except json.JSONDecodeError as e:
+                    raise ValueError(f"row {i}: column {col!r} holds {v[:40]!r}, not JSON as written by "
+                                     "`feedback-nlp classify`; drop the column to have it computed") from e
+            elif v is None or (isinstance(v, float) and v != v):
+                v = [] if col == "topics" else {}
+            cells.append(v)
+        out[col] = pd.Series(cells, index=out.index, dtype=object)
+    for col in [c for c in _NUMBER_COLUMNS if c in out.columns]:
+        try:
+            out[col] = pd.to_numeric(out[col])
+        except (TypeError, ValueError) as e:
+            raise ValueError(f"column {col!r} must hold numbers (as written by `feedback-nlp classify`): {e}") from e
+    return out
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .._files import check_output_path, read_table
+    from ..insights.report import report
+
+    if Path(args.output).suffix.lower() not in (".html", ".htm"):
+        raise ValueError(f"--output is the HTML page to write, e.g. -o report.html; got {args.output!r}")
+    check_output_path(args.output, (".html", ".htm"))  # before any work
+    columns = [c for c in (args.text_col, args.time_col, args.segment_col, *(args.tag_cols or ())) if c]
+    df = _decoded(read_table(args.input, columns, encoding=args.encoding))
+    out = report(
+        df, args.output, text_col=args.text_col, time_col=args.time_col,
+        model=None if args.model == "default" else args.model, lang=args.lang, sections=args.sections,
+        title=args.title, freq=args.freq, horizon=args.horizon, top_n=args.top_n, tag_cols=tuple(args.tag_cols or ()),
+        min_support=args.min_support, min_confidence=args.min_confidence, batch_size=args.batch_size,
+        segment_col=args.segment_col,
+    )
+    print(f"wrote the report of {len(df)} rows to {out}", file=sys.stderr)
+    return 0
+
+
+def add_report_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``report`` (a self-contained HTML report of a file of feedback) to an argparse subparsers object."""
+    from ..insights.report import SECTIONS
+
+    r = subparsers.add_parser(
+        "report", help="write a self-contained HTML report (sentiment, topics, issues, rules, forecast, alerts)",
+        description="One row per feedback text. Classification columns already in the file (e.g. the output of "
+                    "`feedback-nlp classify`) are used as they are; the missing ones are computed with --model.")
+    r.add_argument("--input", "-i", required=True, help="file (.csv .tsv .jsonl .json .parquet)")
+    r.add_argument("--output", "-o", required=True, help="the HTML page to write (e.g. report.html)")
+    r.add_argument("--text-col", default="text")
+    r.add_argument("--time-col", help="date/time column: enables the trend, forecast and alert sections")
+    r.add_argument("--model", "-m", default="default", help="shipped model name or model directory")
+    r.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the page (default zh)")
+    r.add_argument("--sections", nargs="+", choices=list(SECTIONS), help="only these sections (default: all that "
+                   "the given columns allow)")
+    r.add_argument("--title", help="page title")
+    r.add_argument("--freq", help="trend period: D, W or MS (default: from the time span)")
+    r.add_argument("--horizon", type=int, default=14, help="forecast days (default 14)")
+    r.add_argument("--top-n", type=int, default=3, help="top issues per topic (default 3)")
+    r.add_argument("--tag-cols", nargs="+", help="your tag columns (channel, product...) for the co-occurrence rules")
+    r.add_argument("--min-support", type=float, default=0.02)
+    r.add_argument("--min-confidence", type=float, default=0.3)
+    r.add_argument("--segment-col", help="customer segment column (e.g. the segment of fn.rfm) for the customers "
+                                         "section")
+    r.add_argument("--batch-size", type=int, default=1024)
+    r.add_argument("--encoding", default="utf-8", help="input file encoding (e.g. gb18030)")
+    r.set_defaults(func=_cmd_report)
+    parser: argparse.ArgumentParser = r
     return parser

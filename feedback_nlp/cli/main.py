@@ -239,10 +239,11 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--encoding", default="utf-8")
     e.set_defaults(func=_cmd_evaluate)
 
-    from .insights import add_forecast_parser, add_mine_parser
+    from .insights import add_forecast_parser, add_mine_parser, add_report_parser
 
     add_mine_parser(sub)
     add_forecast_parser(sub)
+    add_report_parser(sub)
 
     from .serve import add_serve_parser
 

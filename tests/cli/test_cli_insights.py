@@ -127,3 +127,70 @@ def test_mine_chains_says_what_it_takes(tmp_path: Path, capsys: pytest.CaptureFi
     assert run(["mine", "-i", str(f), "--tag-cols", "tags", "--min-support", "0.5", "--min-confidence", "0.6",
                 "--chains", str(out), "--chain-rules", "2", "-o", str(tmp_path / "rules.csv")]) == 0
     assert "系统卡顿 ⇒ 转账失败 ⇒ 投诉" in set(pd.read_csv(out)["path"])
+
+
+def run_report(argv: list[str]) -> int:
+    from feedback_nlp.cli.insights import add_report_parser
+
+    parser = argparse.ArgumentParser(prog="feedback-nlp")
+    add_report_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["report", *argv])
+    return int(args.func(args))
+
+
+def _tickets(n: int = 24) -> pd.DataFrame:
+    texts = ["转账失败，客服推来推去", "等了两个小时没人处理", "客服态度很好，谢谢", "请问信用卡怎么分期？"]
+    return pd.DataFrame({"text": [texts[i % 4] for i in range(n)],
+                         "time": pd.date_range("2024-05-01", periods=n, freq="D").strftime("%Y-%m-%d"),
+                         "channel": ["app" if i % 2 else "电话" for i in range(n)]})
+
+
+def _page_text(path: Path) -> str:
+    import re
+
+    page = re.sub(r"<style.*?</style>|data:image[^\"]+", "", path.read_text(encoding="utf-8"), flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+
+
+def test_report_from_a_raw_file_scores_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src, out = tmp_path / "tickets.csv", tmp_path / "report.html"
+    _tickets().to_csv(src, index=False)
+    rc = run_report(["-i", str(src), "-o", str(out), "--time-col", "time", "--tag-cols", "channel",
+                     "--sections", "overview", "topics", "rules"])
+    assert rc == 0 and out.is_file()
+    text = _page_text(out)
+    assert "24" in text and "话题" in text  # Chinese by default
+    assert "report of 24 rows" in capsys.readouterr().err
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left
+
+
+def test_report_uses_the_classification_columns_a_file_already_has(tmp_path: Path) -> None:
+    """A CSV written by `feedback-nlp classify` holds topics as JSON text: the report reads them, never re-scores."""
+    df = _tickets(12)
+    df["sentiment_label"] = "negative"
+    df["sentiment_score"] = "-0.5"
+    df["topics"] = json.dumps(["efficiency"])
+    df["topic_polarities"] = json.dumps({"efficiency": "negative"})
+    df["kind"], df["priority"] = "complaint", "normal"
+    src, out = tmp_path / "scored.csv", tmp_path / "report.html"
+    df.to_csv(src, index=False)
+    assert run_report(["-i", str(src), "-o", str(out), "--lang", "en", "--sections", "overview", "issues"]) == 0
+    text = _page_text(out).lower()
+    assert "100% negative" in text and "efficiency 12 texts" in text
+    assert "service attitude" not in text  # the model would have found it in 推来推去; the file's label wins
+
+
+def test_report_refuses_bad_arguments_before_work(tmp_path: Path) -> None:
+    src = tmp_path / "tickets.csv"
+    _tickets(4).to_csv(src, index=False)
+    with pytest.raises(ValueError, match="HTML"):
+        run_report(["-i", str(src), "-o", str(tmp_path / "report.csv")])
+    with pytest.raises(FileNotFoundError, match="mkdir"):
+        run_report(["-i", str(src), "-o", str(tmp_path / "no" / "report.html")])
+    with pytest.raises(KeyError, match="nope"):
+        run_report(["-i", str(src), "-o", str(tmp_path / "r.html"), "--text-col", "nope"])
+    bad = _tickets(4).assign(topics=["[\"efficiency\"]", "not json", "[]", ""])
+    bad.to_csv(src, index=False)
+    with pytest.raises(ValueError, match=r"row 1.*topics"):
+        run_report(["-i", str(src), "-o", str(tmp_path / "r.html")])
+    assert not (tmp_path / "r.html").exists()
