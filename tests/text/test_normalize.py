@@ -87,7 +87,7 @@ def test_hash_char_ngrams_matches_the_documented_hash(ngram_range: tuple[int, in
 def test_hash_char_ngrams_rejects_bad_sizes() -> None:
     from feedback_nlp.text.features import hash_char_ngrams
 
-    for bad in (0, -1, 2.5, 2**62):
+    for bad in (0, -1, 2.5, 2**62, True, None):
         with pytest.raises(ValueError, match="n_features"):
             hash_char_ngrams(["好", "好"], (1, 2), bad)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="ngram_range"):
