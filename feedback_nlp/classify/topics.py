@@ -45,6 +45,7 @@ labels all share one polarity (``product_defect``: always negative) always gets 
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import numbers
 import re
@@ -580,15 +581,15 @@ class TopicModel:
         x = self.featurizer_.transform([*(flat if use_weak else []), *(docs if need_docs else [])])
         n_flat = len(flat) if use_weak else 0
         zc = _dot(x[:n_flat], self._weak_w) + self.weak_intercept_ if use_weak else np.zeros((len(flat), n_t))
-        pos = 0
-        for i, (spans, lex) in enumerate(per_doc):
-            z = zc[pos:pos + len(spans)]
-            pos += len(spans)
-            weak.append(z)
-            count = self._topic_counts(lex).sum(axis=1)
-            feats[i, :, 0] = np.log1p(count)
-            feats[i, :, 1] = count > 0
-            feats[i, :, 2] = z.max(axis=0) if len(z) else 0.0
+        if docs:  # per text, over its clauses (every text has at least one): whole-batch reductions
+            bounds = np.cumsum([0, *(len(spans) for spans, _ in per_doc)])
+            starts = bounds[:-1]
+            weak = [zc[a:b] for a, b in itertools.pairwise(bounds.tolist())]
+            lex_all = np.concatenate([lex for _, lex in per_doc], axis=1)  # (n_topics, clauses of the batch, 3)
+            count = np.add.reduceat(self._topic_counts(lex_all), starts, axis=1).T
+            feats[:, :, 0] = np.log1p(count)
+            feats[:, :, 1] = count > 0
+            feats[:, :, 2] = np.maximum.reduceat(zc, starts, axis=0)
         x_docs = x[n_flat:] if need_docs else None
         if learned is None:
             learned = _dot(x_docs, self._learned_w) + self.intercept_ if need_docs else np.zeros((len(docs), n_t))
