@@ -52,8 +52,13 @@ def hash_char_ngrams(
     doc = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
     # Each n-gram becomes one sortable key ``doc * n_features + column``: sorting the keys of the whole batch groups
     # them by text and column at once (numpy's vectorised sort, several times faster than sorting row by row).
-    keys = []
+    n_keys = int(sum(np.maximum(lengths - k + 1, 0).sum() for k in range(lo, hi + 1)))
+    if n_keys == 0:
+        return sp.csr_matrix((n_docs, n_features), dtype=np.float32)
+    key = np.empty(n_keys, dtype=np.int64)
+    filled = 0
     pow2 = n_features & (n_features - 1) == 0  # then modulo and division are a mask and a shift
+    shift = n_features.bit_length() - 1
     with np.errstate(over="ignore"):
         h = np.full(total, _FNV_OFFSET, dtype=np.uint64)
         for k in range(1, hi + 1):
@@ -69,21 +74,23 @@ def hash_char_ngrams(
             x ^= x >> np.uint64(33)
             x *= _MIX2
             x ^= x >> np.uint64(33)
-            col = x & np.uint64(n_features - 1) if pow2 else x % np.uint64(n_features)
-            keys.append(doc[inside] * n_features + col.astype(np.int64))
-    key = np.concatenate(keys)
-    if key.size == 0:
-        return sp.csr_matrix((n_docs, n_features), dtype=np.float32)
+            part = key[filled: filled + len(x)]
+            if pow2:
+                np.bitwise_or(doc[inside] << shift, (x & np.uint64(n_features - 1)).view(np.int64), out=part)
+            else:
+                np.add(doc[inside] * n_features, (x % np.uint64(n_features)).view(np.int64), out=part)
+            filled += len(x)
     key.sort()
-    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    counts = np.diff(np.r_[first, len(key)]).astype(np.float32)
-    unique = key[first]
-    if pow2:
-        rows, cols = unique >> (n_features.bit_length() - 1), unique & (n_features - 1)
-    else:
-        rows, cols = np.divmod(unique, n_features)
-    indptr = np.r_[0, np.cumsum(np.bincount(rows, minlength=n_docs))]
-    m = sp.csr_matrix((counts, cols, indptr), shape=(n_docs, n_features))
+    first = np.empty(n_keys, dtype=bool)
+    first[0] = True
+    np.not_equal(key[1:], key[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    counts = np.diff(starts, append=n_keys).astype(np.float32)
+    unique = key[starts]
+    indptr = np.searchsorted(unique, np.arange(n_docs + 1, dtype=np.int64) * n_features)
+    cols = unique & (n_features - 1) if pow2 else unique % n_features
+    index_dtype = np.int32 if max(n_features, len(unique)) <= np.iinfo(np.int32).max else np.int64  # as scipy picks
+    m = sp.csr_matrix((counts, cols.astype(index_dtype), indptr.astype(index_dtype)), shape=(n_docs, n_features))
     m.has_canonical_format = True  # sorted, no duplicates: by construction
     return m
 
