@@ -246,16 +246,17 @@ def _decoded(df: Any) -> Any:
 
     out = df.copy()
     for col in [c for c in _JSON_COLUMNS if c in out.columns]:
+        empty = list if col == "topics" else dict  # what a blank or missing cell holds
         cells = []
         for i, v in enumerate(out[col].tolist()):
-            if isinstance(v, str):
+            if isinstance(v, str) and v.strip():
                 try:
-                    v = json.loads(v) if v.strip() else ([] if col == "topics" else {})
+                    v = json.loads(v)
                 except json.JSONDecodeError as e:
                     raise ValueError(f"row {i}: column {col!r} holds {v[:40]!r}, not JSON as written by "
                                      "`feedback-nlp classify`; drop the column to have it computed") from e
-            elif v is None or (isinstance(v, float) and v != v):
-                v = [] if col == "topics" else {}
+            elif isinstance(v, str) or v is None or (isinstance(v, float) and v != v):
+                v = empty()
             cells.append(v)
         out[col] = pd.Series(cells, index=out.index, dtype=object)
     for col in [c for c in _NUMBER_COLUMNS if c in out.columns]:
