@@ -21,7 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
+import secrets
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["INPUT_SUFFIXES", "OUTPUT_SUFFIXES", "atomic_write", "check_output_path", "read_table", "write_table"]
+__all__ = ["INPUT_SUFFIXES", "OUTPUT_SUFFIXES", "atomic_write", "check_output_path", "read_table", "reserve_hidden",
+           "write_table"]
 
 INPUT_SUFFIXES = (".csv", ".tsv", ".jsonl", ".json", ".parquet")
 OUTPUT_SUFFIXES = (".csv", ".tsv", ".jsonl", ".json", ".parquet")
@@ -118,15 +119,51 @@ def check_output_path(path: str | Path, suffixes: Sequence[str] = OUTPUT_SUFFIXE
     parent = p.parent if str(p.parent) else Path(".")
     if not parent.is_dir():
         raise FileNotFoundError(f"output directory {parent} does not exist: create it first (mkdir -p {parent})")
+    held: list[Path] = []
     try:
-        fd, probe = tempfile.mkstemp(dir=parent, prefix=f".{p.name}.", suffix=".check")
+        reserve_hidden(p, ".check", held)
     except OSError as e:
         raise PermissionError(f"cannot write to {parent} ({e.strerror}): choose a writable directory") from None
-    os.close(fd)
-    os.unlink(probe)
+    finally:
+        for probe in held:
+            probe.unlink(missing_ok=True)
     if p.exists() and not os.access(p, os.W_OK):
         raise PermissionError(f"output {p} is read-only: choose another file or make it writable")
     return p
+
+
+def reserve_hidden(target: Path, suffix: str, held: list[Path], *, directory: bool = False) -> Path:
+    """Create a new, empty hidden file (or, with ``directory=True``, directory) ``.NAME.<random>SUFFIX`` next to
+    ``target``, exclusively (``O_EXCL`` / ``mkdir``: never someone else's), and return it.
+
+    Its path goes into ``held`` *before* it exists, so a caller that removes what ``held`` names whenever it fails
+    leaves nothing behind, even when a signal (``SIGTERM`` under the CLI, ``Ctrl-C``) arrives the instant it is
+    created: ``tempfile.mkstemp`` returns the name only afterwards, a window in which an interrupt left an orphan.
+
+    >>> import tempfile
+    >>> held = []
+    >>> p = reserve_hidden(Path(tempfile.mkdtemp()) / "out.csv", ".tmp", held)
+    >>> p.name.startswith(".out.csv.") and p.name.endswith(".tmp") and held == [p] and p.exists()
+    True
+    """
+    parent = target.parent if str(target.parent) else Path(".")
+    for _ in range(100):
+        candidate = parent / f".{target.name}.{secrets.token_hex(6)}{suffix}"
+        held.append(candidate)
+        try:
+            if directory:
+                os.mkdir(candidate, 0o700)
+            else:
+                fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except OSError as e:
+            held.remove(candidate)  # nothing of ours was created
+            if isinstance(e, FileExistsError):
+                continue
+            raise
+        if not directory:
+            os.close(fd)
+        return candidate
+    raise FileExistsError(f"could not create a new temporary name next to {target}")
 
 
 @contextlib.contextmanager
@@ -134,8 +171,8 @@ def atomic_write(path: str | Path) -> Iterator[Path]:
     """Context manager yielding a temporary path in ``path``'s directory; on success it replaces ``path``.
 
     On any exception (including ``KeyboardInterrupt`` and ``SystemExit``) the temporary file is removed and
-    ``path`` is left as it was. A process killed with SIGKILL may leave a hidden ``.NAME.*.tmp`` file, never a
-    partial ``path``.
+    ``path`` is left as it was (the temporary file is named before it is created, :func:`reserve_hidden`). A process
+    killed with SIGKILL may leave a hidden ``.NAME.*.tmp`` file, never a partial ``path``.
 
     >>> import tempfile, os
     >>> target = os.path.join(tempfile.mkdtemp(), "a.txt")
@@ -145,10 +182,9 @@ def atomic_write(path: str | Path) -> Iterator[Path]:
     '完整'
     """
     p = Path(path)
-    fd, tmp_name = tempfile.mkstemp(dir=p.parent if str(p.parent) else ".", prefix=f".{p.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(tmp_name)
+    held: list[Path] = []
     try:
+        tmp = reserve_hidden(p, ".tmp", held)
         yield tmp
         with open(tmp, "rb+") as f:  # the data reaches the disk before the name points to it
             os.fsync(f.fileno())
@@ -161,7 +197,8 @@ def atomic_write(path: str | Path) -> Iterator[Path]:
             os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, p)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        for t in held:
+            t.unlink(missing_ok=True)
         raise
 
 

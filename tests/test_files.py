@@ -137,3 +137,29 @@ def test_sigterm_during_a_write_leaves_the_old_file(tmp_path: Path) -> None:
     proc.wait(timeout=60)
     assert out.read_text(encoding="utf-8") == "old complete content\n"
     assert [p.name for p in tmp_path.iterdir()] == ["big.csv"]
+
+
+@pytest.mark.parametrize("step", ["atomic_write", "check_output_path"])
+def test_an_interrupt_the_instant_a_temporary_file_exists_leaves_nothing(tmp_path: Path, step: str,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A signal can arrive right after the temporary file is created: its name was held before, so it is removed."""
+    import feedback_nlp._files as files
+
+    out = tmp_path / "scored.csv"
+    out.write_text("old complete content\n", encoding="utf-8")
+    real_close = os.close
+
+    def close_then_interrupt(fd: int) -> None:
+        real_close(fd)
+        raise KeyboardInterrupt  # as the CLI's SIGTERM handler or Ctrl-C would, the moment the file exists
+
+    monkeypatch.setattr(os, "close", close_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        if step == "atomic_write":
+            with files.atomic_write(out):
+                pass
+        else:
+            files.check_output_path(out)
+    monkeypatch.undo()
+    assert os.listdir(tmp_path) == ["scored.csv"]
+    assert out.read_text(encoding="utf-8") == "old complete content\n"

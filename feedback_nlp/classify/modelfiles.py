@@ -29,6 +29,8 @@ from typing import Any
 
 import numpy as np
 
+from .._files import reserve_hidden
+
 __all__ = ["MAX_FEATURES", "MissingModelFile", "ModelFormatError", "check_files", "check_finite", "check_float",
            "check_int", "check_model_target", "contained", "file_sizes", "read_arrays", "read_json", "save_model_dir"]
 
@@ -206,8 +208,9 @@ def save_model_dir(directory: str | Path, write: Callable[[Path], None]) -> Path
     """
     d = check_model_target(directory)
     d.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=d.parent, prefix=f".{d.name}.saving-"))
+    held: list[Path] = []  # named before it exists: an interrupt at any moment leaves no orphan (reserve_hidden)
     try:
+        tmp = reserve_hidden(d, ".saving", held, directory=True)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o777 & ~umask)
@@ -232,6 +235,7 @@ def save_model_dir(directory: str | Path, write: Callable[[Path], None]) -> Path
         else:
             os.rename(tmp, d)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        for t in held:
+            shutil.rmtree(t, ignore_errors=True)
         raise
     return d
