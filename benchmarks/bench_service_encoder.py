@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
 import sys
 import time
@@ -30,6 +29,7 @@ sys.path.insert(0, str(REPO))
 
 import numpy as np  # noqa: E402
 
+from feedback_nlp._files import atomic_write  # noqa: E402
 from feedback_nlp.backends.transformer import TransformerSentiment  # noqa: E402
 from feedback_nlp.classify.results import SENTIMENT_LABELS  # noqa: E402
 
@@ -127,9 +127,8 @@ def main(argv: list[str] | None = None) -> int:
         result["plain_mean"] = scores(y, (p_def + p_enc) / 2)
         result["crossfit_mean"] = crossfit_mean(y, p_def, p_enc)
     result["seconds"] = round(time.perf_counter() - t0, 1)
-    tmp = Path(args.out).with_suffix(".tmp")  # written whole, then renamed over the old file
-    tmp.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    os.replace(tmp, args.out)
+    with atomic_write(args.out) as tmp:  # written whole, then renamed over the old file
+        tmp.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(json.dumps({k: v for k, v in result.items() if k != "encoder_by_source"}, ensure_ascii=False, indent=1))
     return 0
 

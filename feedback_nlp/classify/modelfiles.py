@@ -17,12 +17,12 @@ feedback_nlp.classify.modelfiles.ModelFormatError: ../x: a path in a model direc
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import math
 import os
 import shutil
-import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -209,6 +209,7 @@ def save_model_dir(directory: str | Path, write: Callable[[Path], None]) -> Path
     d = check_model_target(directory)
     d.parent.mkdir(parents=True, exist_ok=True)
     held: list[Path] = []  # named before it exists: an interrupt at any moment leaves no orphan (reserve_hidden)
+    spare: list[Path] = []  # the name the previous model moves to: removed only while empty, never with a model
     try:
         tmp = reserve_hidden(d, ".saving", held, directory=True)
         umask = os.umask(0)
@@ -223,8 +224,8 @@ def save_model_dir(directory: str | Path, write: Callable[[Path], None]) -> Path
             if _exchange(tmp, d):
                 shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the previous model
                 return d
-            old = Path(tempfile.mkdtemp(dir=d.parent, prefix=f".{d.name}.old-"))
-            os.rmdir(old)
+            old = reserve_hidden(d, ".old", spare, directory=True)
+            os.rmdir(old)  # only the name is needed
             os.rename(d, old)
             try:
                 os.rename(tmp, d)
@@ -237,5 +238,8 @@ def save_model_dir(directory: str | Path, write: Callable[[Path], None]) -> Path
     except BaseException:
         for t in held:
             shutil.rmtree(t, ignore_errors=True)
+        for name in spare:
+            with contextlib.suppress(OSError):
+                os.rmdir(name)
         raise
     return d

@@ -81,6 +81,34 @@ def test_failed_save_keeps_the_old_model(model_dir: Path, monkeypatch: pytest.Mo
     assert [p.name for p in model_dir.parent.iterdir()] == ["model"]
 
 
+def test_replacing_without_an_atomic_exchange(model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the OS has no atomic directory exchange the previous model moves aside under a spare name first; an
+    interrupt the instant that name is taken leaves the previous model in place and no hidden directory."""
+    import importlib
+
+    modelfiles = importlib.import_module("feedback_nlp.classify.modelfiles")  # fn.classify is also a function
+    before = _score(model_dir)
+    monkeypatch.setattr(modelfiles, "_exchange", lambda a, b: False)
+    fn.load(model_dir).save(model_dir)
+    assert _score(model_dir) == pytest.approx(before)
+    assert [p.name for p in model_dir.parent.iterdir()] == ["model"]
+
+    real_rmdir = os.rmdir
+
+    def rmdir_then_interrupt(path: str | os.PathLike[str]) -> None:
+        if ".old" in str(path):  # the spare name was just reserved (a new, empty directory)
+            monkeypatch.setattr(os, "rmdir", real_rmdir)
+            raise KeyboardInterrupt
+        real_rmdir(path)
+
+    monkeypatch.setattr(os, "rmdir", rmdir_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        fn.load(model_dir).save(model_dir)
+    monkeypatch.undo()
+    assert _score(model_dir) == pytest.approx(before)
+    assert [p.name for p in model_dir.parent.iterdir()] == ["model"]
+
+
 @pytest.mark.slow
 def test_killing_a_save_leaves_a_loadable_model(model_dir: Path) -> None:
     """SIGKILL at a random moment of repeated saves over the same directory: it always loads."""
